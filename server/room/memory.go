@@ -1,0 +1,397 @@
+package room
+
+import (
+	"sort"
+	"sync"
+
+	"github.com/parley-rtc/parley/server/protocol"
+)
+
+// Memory is the in-process Directory of a single parleyd. One mutex guards
+// everything: signaling changes are rare and short next to media, and one
+// lock makes the event order the order of the changes.
+type Memory struct {
+	mu       sync.Mutex
+	seq      uint64 // join/publish order, for stable snapshots
+	apps     map[uint32]*app
+	sessions map[SessionID]*session
+}
+
+var _ Directory = (*Memory)(nil)
+
+type app struct {
+	id       uint32
+	sessions int
+	rooms    map[string]*room
+	users    map[string]*session // user ID → the one session logged in with it
+	streams  map[string]*stream  // stream ID → the one live publication of it
+}
+
+type session struct {
+	id     SessionID
+	app    *app
+	sink   Sink
+	userID string // "" while in no room
+	rooms  map[string]*room
+	pubs   map[string]*stream       // by stream ID
+	plays  map[string]PublicationID // stream ID → publication played
+}
+
+type room struct {
+	id      string
+	max     uint32
+	members map[SessionID]*member
+	streams map[string]*stream
+}
+
+type member struct {
+	s      *session
+	seq    uint64
+	user   protocol.User
+	notify bool
+}
+
+type stream struct {
+	seq     uint64
+	pub     Publication
+	owner   *session
+	room    *room
+	info    protocol.Stream
+	players map[SessionID]*session
+}
+
+// NewMemory returns an empty in-memory directory.
+func NewMemory() *Memory {
+	return &Memory{apps: map[uint32]*app{}, sessions: map[SessionID]*session{}}
+}
+
+// Connect implements Directory.
+func (m *Memory) Connect(appID uint32, id SessionID, sink Sink) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	a := m.apps[appID]
+	if a == nil {
+		a = &app{id: appID, rooms: map[string]*room{}, users: map[string]*session{}, streams: map[string]*stream{}}
+		m.apps[appID] = a
+	}
+	a.sessions++
+	m.sessions[id] = &session{id: id, app: a, sink: sink, rooms: map[string]*room{},
+		pubs: map[string]*stream{}, plays: map[string]PublicationID{}}
+}
+
+// Disconnect implements Directory.
+func (m *Memory) Disconnect(id SessionID) Changes {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	s := m.sessions[id]
+	if s == nil {
+		return Changes{}
+	}
+	var ch Changes
+	m.leaveAll(s, false, &ch)
+	delete(m.sessions, id)
+	if s.app.sessions--; s.app.sessions == 0 {
+		delete(m.apps, s.app.id) // nothing of the app is left: its rooms went with its sessions
+	}
+	return ch
+}
+
+// Login implements Directory.
+func (m *Memory) Login(id SessionID, req protocol.Login, reply func(protocol.LoginOK)) (Changes, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	s := m.sessions[id]
+	if s == nil {
+		return Changes{}, protocol.Errorf(protocol.ErrProtocol, "session not connected")
+	}
+	if s.rooms[req.RoomID] != nil {
+		return Changes{}, protocol.Errorf(protocol.ErrRoomAlreadyLoggedIn, "already logged in to room "+req.RoomID)
+	}
+	if s.userID != "" && s.userID != req.UserID {
+		return Changes{}, protocol.Errorf(protocol.ErrRoomUserIDMismatch,
+			"this connection is logged in as user "+s.userID)
+	}
+	a := s.app
+	holder := a.users[req.UserID]
+	if holder == s {
+		holder = nil
+	}
+	if r := a.rooms[req.RoomID]; r != nil && r.max > 0 {
+		n := len(r.members)
+		if holder != nil && holder.rooms[r.id] != nil {
+			n-- // the kicked session's seat goes to this login
+		}
+		if n >= int(r.max) {
+			return Changes{}, protocol.Errorf(protocol.ErrRoomUserLimit, "room "+r.id+" is full")
+		}
+	}
+
+	var ch Changes
+	if holder != nil {
+		m.leaveAll(holder, true, &ch)
+	}
+	r := a.rooms[req.RoomID]
+	if r == nil {
+		r = &room{id: req.RoomID, max: req.MaxMemberCount, members: map[SessionID]*member{}, streams: map[string]*stream{}}
+		a.rooms[r.id] = r
+	}
+	reply(snapshot(r))
+
+	m.seq++
+	me := &member{s: s, seq: m.seq, user: protocol.User{UserID: req.UserID, UserName: req.UserName},
+		notify: req.UserStatusNotify}
+	r.members[s.id] = me
+	s.rooms[r.id] = r
+	s.userID = req.UserID
+	a.users[req.UserID] = s
+	notifyUsers(r, protocol.UpdateAdd, me)
+	return ch, nil
+}
+
+// Logout implements Directory.
+func (m *Memory) Logout(id SessionID, roomID string) Changes {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var ch Changes
+	if s := m.sessions[id]; s != nil {
+		if r := s.rooms[roomID]; r != nil {
+			m.leave(s, r, false, &ch)
+		}
+	}
+	return ch
+}
+
+// CheckPublish implements Directory.
+func (m *Memory) CheckPublish(id SessionID, roomID, streamID string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	_, err := m.checkPublish(id, roomID, streamID)
+	return err
+}
+
+func (m *Memory) checkPublish(id SessionID, roomID, streamID string) (*session, error) {
+	s := m.sessions[id]
+	if s == nil || s.rooms[roomID] == nil {
+		return nil, protocol.Errorf(protocol.ErrNotLoggedIn, "not logged in to room "+roomID)
+	}
+	if st := s.app.streams[streamID]; st != nil {
+		if st.owner == s {
+			return nil, protocol.Errorf(protocol.ErrPublishAlreadyPublishing, "already publishing stream "+streamID)
+		}
+		return nil, protocol.Errorf(protocol.ErrPublishStreamIDInUse, "stream "+streamID+" is published by another user")
+	}
+	return s, nil
+}
+
+// Publish implements Directory.
+func (m *Memory) Publish(id SessionID, p Publication, reply func()) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	s, err := m.checkPublish(id, p.RoomID, p.StreamID)
+	if err != nil {
+		return err
+	}
+	r := s.rooms[p.RoomID]
+	m.seq++
+	st := &stream{seq: m.seq, pub: p, owner: s, room: r, players: map[SessionID]*session{},
+		info: protocol.Stream{UserID: s.userID, UserName: r.members[s.id].user.UserName,
+			StreamID: p.StreamID, ExtraInfo: p.ExtraInfo}}
+	s.app.streams[p.StreamID] = st
+	r.streams[p.StreamID] = st
+	s.pubs[p.StreamID] = st
+	reply()
+	notifyStreams(r, protocol.UpdateAdd, st)
+	return nil
+}
+
+// Unpublish implements Directory.
+func (m *Memory) Unpublish(id SessionID, streamID string) Changes {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var ch Changes
+	if s := m.sessions[id]; s != nil {
+		if st := s.pubs[streamID]; st != nil {
+			endStream(st, &ch)
+		}
+	}
+	return ch
+}
+
+// Stream implements Directory.
+func (m *Memory) Stream(id SessionID, streamID string) (PublicationID, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	st, err := m.playable(id, streamID)
+	if err != nil {
+		return 0, err
+	}
+	return st.pub.ID, nil
+}
+
+func (m *Memory) playable(id SessionID, streamID string) (*stream, error) {
+	s := m.sessions[id]
+	if s == nil || len(s.rooms) == 0 {
+		return nil, protocol.Errorf(protocol.ErrNotLoggedIn, "log in to a room before playing")
+	}
+	st := s.app.streams[streamID]
+	if st == nil {
+		return nil, protocol.Errorf(protocol.ErrPlayStreamNotFound, "nobody publishes stream "+streamID)
+	}
+	return st, nil
+}
+
+// Play implements Directory.
+func (m *Memory) Play(id SessionID, streamID string, pub PublicationID, reply func()) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	st, err := m.playable(id, streamID)
+	if err != nil {
+		return err
+	}
+	if st.pub.ID != pub {
+		return protocol.Errorf(protocol.ErrPlayStreamNotFound, "stream "+streamID+" was republished; play again")
+	}
+	s := m.sessions[id]
+	st.players[id] = s
+	s.plays[streamID] = pub
+	reply()
+	return nil
+}
+
+// StopPlay implements Directory.
+func (m *Memory) StopPlay(id SessionID, streamID string) Changes {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var ch Changes
+	if s := m.sessions[id]; s != nil {
+		stopPlay(s, streamID, &ch)
+	}
+	return ch
+}
+
+// leaveAll takes s out of every room; kicked sessions are told why.
+func (m *Memory) leaveAll(s *session, kicked bool, ch *Changes) {
+	for _, r := range sortedRooms(s.rooms) {
+		m.leave(s, r, kicked, ch)
+	}
+}
+
+func (m *Memory) leave(s *session, r *room, kicked bool, ch *Changes) {
+	for _, st := range s.pubs {
+		if st.room == r {
+			endStream(st, ch)
+		}
+	}
+	me := r.members[s.id]
+	delete(r.members, s.id)
+	delete(s.rooms, r.id)
+	notifyUsers(r, protocol.UpdateDelete, me)
+	if kicked {
+		s.sink.Deliver(Event{Type: protocol.TypeKicked, Data: protocol.Kicked{RoomID: r.id,
+			Code: protocol.ErrRoomKickedOut, Message: "user " + s.userID + " logged in elsewhere"}})
+	}
+	if len(r.members) == 0 {
+		delete(s.app.rooms, r.id)
+	}
+	if len(s.rooms) == 0 {
+		for streamID := range s.plays {
+			stopPlay(s, streamID, ch)
+		}
+		if s.app.users[s.userID] == s {
+			delete(s.app.users, s.userID)
+		}
+		s.userID = ""
+	}
+}
+
+// endStream removes a publication, tells the room and stops its players.
+func endStream(st *stream, ch *Changes) {
+	s := st.owner
+	delete(s.app.streams, st.pub.StreamID)
+	delete(st.room.streams, st.pub.StreamID)
+	delete(s.pubs, st.pub.StreamID)
+	notifyStreams(st.room, protocol.UpdateDelete, st)
+	for _, p := range sortedSessions(st.players) {
+		delete(p.plays, st.pub.StreamID)
+		p.sink.Deliver(Event{Type: protocol.TypePlayStopped, Data: protocol.PlayStopped{StreamID: st.pub.StreamID}})
+	}
+	ch.EndedPublications = append(ch.EndedPublications, st.pub)
+}
+
+func stopPlay(s *session, streamID string, ch *Changes) {
+	pub, ok := s.plays[streamID]
+	if !ok {
+		return
+	}
+	delete(s.plays, streamID)
+	if st := s.app.streams[streamID]; st != nil {
+		delete(st.players, s.id)
+	}
+	ch.EndedPlays = append(ch.EndedPlays, PlayRef{Session: s.id, Publication: pub, StreamID: streamID})
+}
+
+// notifyUsers tells the members that asked for user updates, never the user
+// itself (who is, or is no longer, a member of r when this runs).
+func notifyUsers(r *room, t protocol.UpdateType, who *member) {
+	var ev Event
+	for _, m := range r.members {
+		if !m.notify || m == who {
+			continue
+		}
+		if ev.Data == nil {
+			ev = Event{Type: protocol.TypeUserUpdate, Data: protocol.UserUpdate{RoomID: r.id, UpdateType: t,
+				Users: []protocol.User{who.user}}}
+		}
+		m.s.sink.Deliver(ev)
+	}
+}
+
+// notifyStreams tells every member but the publisher.
+func notifyStreams(r *room, t protocol.UpdateType, st *stream) {
+	ev := Event{Type: protocol.TypeStreamUpdate, Data: protocol.StreamUpdate{RoomID: r.id, UpdateType: t,
+		Streams: []protocol.Stream{st.info}}}
+	for _, m := range r.members {
+		if m.s != st.owner {
+			m.s.sink.Deliver(ev)
+		}
+	}
+}
+
+func snapshot(r *room) protocol.LoginOK {
+	ms := make([]*member, 0, len(r.members))
+	for _, m := range r.members {
+		ms = append(ms, m)
+	}
+	sort.Slice(ms, func(i, j int) bool { return ms[i].seq < ms[j].seq })
+	sts := make([]*stream, 0, len(r.streams))
+	for _, st := range r.streams {
+		sts = append(sts, st)
+	}
+	sort.Slice(sts, func(i, j int) bool { return sts[i].seq < sts[j].seq })
+	out := protocol.LoginOK{Users: make([]protocol.User, len(ms)), Streams: make([]protocol.Stream, len(sts))}
+	for i, m := range ms {
+		out.Users[i] = m.user
+	}
+	for i, st := range sts {
+		out.Streams[i] = st.info
+	}
+	return out
+}
+
+func sortedRooms(rs map[string]*room) []*room {
+	out := make([]*room, 0, len(rs))
+	for _, r := range rs {
+		out = append(out, r)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].id < out[j].id })
+	return out
+}
+
+func sortedSessions(ss map[SessionID]*session) []*session {
+	out := make([]*session, 0, len(ss))
+	for _, s := range ss {
+		out = append(out, s)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].id < out[j].id })
+	return out
+}
