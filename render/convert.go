@@ -1,0 +1,39 @@
+package render
+
+import "fmt"
+
+// RGBAToI420 converts a width×height RGBA8 image (R,G,B,A bytes, rows stride
+// bytes apart) into dst, for sources that hand Parley RGBA such as a game's
+// render target. dst must already be width×height with planes long enough
+// for its strides (NewI420 makes one), so the call never allocates. Alpha is
+// ignored. Errors wrap ErrInvalidFrame.
+func RGBAToI420(dst *I420, rgba []byte, width, height, stride int) error {
+	switch {
+	case width <= 0 || height <= 0 || width > MaxDim || height > MaxDim:
+		return fmt.Errorf("%w: size %dx%d", ErrInvalidFrame, width, height)
+	case !planeFits(rgba, stride, 4*width, height):
+		return fmt.Errorf("%w: %d RGBA bytes at stride %d for %dx%d",
+			ErrInvalidFrame, len(rgba), stride, width, height)
+	case dst == nil || dst.Width != width || dst.Height != height:
+		return fmt.Errorf("%w: destination is not %dx%d", ErrInvalidFrame, width, height)
+	case !dst.valid():
+		return fmt.Errorf("%w: destination planes too short", ErrInvalidFrame)
+	}
+	rgbaToI420(dst, rgba, stride, width, height)
+	return nil
+}
+
+// I420ToRGBA converts f at its full size into dst (RGBA8, alpha 255, rows
+// dstStride bytes apart), with no scaling, mirroring or locking. Like a slice
+// index out of range, it panics if f is malformed or dst is too short: a
+// programming error, never a property of the video.
+func I420ToRGBA(dst []byte, dstStride int, f *I420) {
+	if !f.valid() {
+		panic("render: I420ToRGBA: malformed frame")
+	}
+	if !planeFits(dst, dstStride, 4*f.Width, f.Height) {
+		panic(fmt.Sprintf("render: I420ToRGBA: %d bytes at stride %d too short for %dx%d",
+			len(dst), dstStride, f.Width, f.Height))
+	}
+	i420ToRGBA(dst, dstStride, f, false)
+}
