@@ -1,0 +1,239 @@
+package sfu
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/pion/rtcp"
+	"github.com/pion/rtp"
+	"github.com/pion/webrtc/v4"
+
+	"github.com/parley-rtc/parley/server/protocol"
+)
+
+// publication is one published stream: the publisher's PeerConnection, the
+// two local tracks subscribers attach to, and the subscribers.
+type publication struct {
+	sfu   *SFU
+	id    uint64
+	log   *slog.Logger
+	pc    *webrtc.PeerConnection
+	video *webrtc.TrackLocalStaticRTP
+	audio *webrtc.TrackLocalStaticRTP
+
+	videoSSRC  atomic.Uint32 // 0 until the publisher's video arrives
+	pliPending atomic.Bool   // a keyframe was asked for before videoSSRC was known
+	keyframe   chan struct{} // cap 1: requests coalesce while one is pending
+	done       chan struct{} // closed by close()
+
+	mu     sync.Mutex
+	closed bool
+	subs   map[uint64]*subscriber
+	wg     sync.WaitGroup // every goroutine this publication started
+}
+
+func newPublication(s *SFU, id uint64, label string, log *slog.Logger) (*publication, error) {
+	p := &publication{sfu: s, id: id, log: log, keyframe: make(chan struct{}, 1), done: make(chan struct{}),
+		subs: map[uint64]*subscriber{}}
+	var err error
+	// Tracks exist before the publisher's media does, so subscribers can
+	// attach at once and get the very first packets.
+	if p.video, err = webrtc.NewTrackLocalStaticRTP(videoCodec, "video", label); err != nil {
+		return nil, err
+	}
+	if p.audio, err = webrtc.NewTrackLocalStaticRTP(audioCodec, "audio", label); err != nil {
+		return nil, err
+	}
+	if p.pc, err = s.api.NewPeerConnection(webrtc.Configuration{}); err != nil {
+		return nil, protocol.Errorf(protocol.ErrInternal, "new PeerConnection: "+err.Error())
+	}
+	p.pc.OnTrack(p.onTrack)
+	p.pc.OnConnectionStateChange(func(st webrtc.PeerConnectionState) {
+		p.log.Debug("publisher connection", "state", st.String())
+	})
+	p.wg.Add(1)
+	go p.keyframeLoop()
+	return p, nil
+}
+
+// enter registers a goroutine of the publication, or reports false once the
+// publication is closing (pion may still fire a callback then).
+func (p *publication) enter() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closed {
+		return false
+	}
+	p.wg.Add(1)
+	return true
+}
+
+// onTrack runs on pion's callback goroutine for each incoming track and
+// pumps it until the PeerConnection closes.
+func (p *publication) onTrack(remote *webrtc.TrackRemote, recv *webrtc.RTPReceiver) {
+	if !p.enter() {
+		return
+	}
+	defer p.wg.Done()
+	local := p.audio
+	if remote.Kind() == webrtc.RTPCodecTypeVideo {
+		local = p.video
+		p.videoSSRC.Store(uint32(remote.SSRC()))
+		if p.pliPending.Swap(false) {
+			p.requestKeyframe()
+		}
+	}
+	p.log.Debug("publisher track", "kind", remote.Kind().String(), "ssrc", uint32(remote.SSRC()),
+		"codec", remote.Codec().MimeType)
+	if p.enter() {
+		go p.drainRTCP(recv)
+	}
+	forward(remote, local)
+}
+
+// forward copies RTP from the publisher into the local track, which writes
+// it to every subscriber. The buffer and packet are reused: no allocation
+// per packet. Header extensions are dropped because their IDs were
+// negotiated with the publisher, not with the subscribers.
+func forward(remote *webrtc.TrackRemote, local *webrtc.TrackLocalStaticRTP) {
+	buf := make([]byte, 1500)
+	var pkt rtp.Packet
+	for {
+		n, _, err := remote.Read(buf)
+		if err != nil {
+			return
+		}
+		if pkt.Unmarshal(buf[:n]) != nil {
+			continue
+		}
+		pkt.Header.Extension = false
+		pkt.Header.Extensions = pkt.Header.Extensions[:0]
+		_ = local.WriteRTP(&pkt) // a failing subscriber must not stop the others
+	}
+}
+
+// drainRTCP reads the publisher's RTCP (sender reports) so the report
+// interceptor sees it; the packets themselves are not needed here.
+func (p *publication) drainRTCP(recv *webrtc.RTPReceiver) {
+	defer p.wg.Done()
+	buf := make([]byte, 1500)
+	for {
+		if _, _, err := recv.Read(buf); err != nil {
+			return
+		}
+	}
+}
+
+// requestKeyframe asks the publisher for a keyframe soon. It never blocks;
+// requests made while one is pending merge into it.
+func (p *publication) requestKeyframe() {
+	select {
+	case p.keyframe <- struct{}{}:
+	default:
+	}
+}
+
+// keyframeLoop sends PLIs to the publisher, at most one per kfPeriod, so a
+// crowd of subscribers joining or losing packets costs one keyframe.
+func (p *publication) keyframeLoop() {
+	defer p.wg.Done()
+	t := time.NewTimer(0)
+	<-t.C
+	defer t.Stop()
+	for {
+		select {
+		case <-p.done:
+			return
+		case <-p.keyframe:
+		}
+		ssrc := p.videoSSRC.Load()
+		if ssrc == 0 {
+			p.pliPending.Store(true)
+			if ssrc = p.videoSSRC.Load(); ssrc == 0 || !p.pliPending.Swap(false) {
+				continue // onTrack will ask again when the video arrives
+			}
+		}
+		if err := p.pc.WriteRTCP([]rtcp.Packet{&rtcp.PictureLossIndication{MediaSSRC: ssrc}}); err != nil {
+			p.log.Debug("send PLI", "err", err)
+		}
+		t.Reset(p.sfu.kfPeriod)
+		select {
+		case <-p.done:
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// play attaches a new subscriber.
+func (p *publication) play(ctx context.Context, id uint64, kinds offerKinds, offer string,
+	log *slog.Logger) (string, error) {
+	sub, err := newSubscriber(p, log)
+	if err != nil {
+		return "", err
+	}
+	p.mu.Lock()
+	if p.closed {
+		p.mu.Unlock()
+		sub.close()
+		return "", protocol.Errorf(protocol.ErrPlayStreamNotFound, "the stream has ended")
+	}
+	old := p.subs[id]
+	p.subs[id] = sub
+	p.mu.Unlock()
+	if old != nil {
+		old.close()
+	}
+	answer, err := negotiate(ctx, sub.pc, offer, protocol.ErrPlaySDPInvalid, func() error { return sub.attach(kinds) })
+	if err != nil {
+		p.removeSubIf(id, sub)
+		return "", err
+	}
+	return answer, nil
+}
+
+func (p *publication) removeSub(id uint64) {
+	p.mu.Lock()
+	sub := p.subs[id]
+	delete(p.subs, id)
+	p.mu.Unlock()
+	if sub != nil {
+		sub.close()
+	}
+}
+
+// removeSubIf removes subscriber id only if it is still sub (a newer play
+// with the same numbers may have replaced it).
+func (p *publication) removeSubIf(id uint64, sub *subscriber) {
+	p.mu.Lock()
+	if p.subs[id] == sub {
+		delete(p.subs, id)
+	}
+	p.mu.Unlock()
+	sub.close()
+}
+
+// close closes the subscribers, then the publisher's PeerConnection, and
+// waits for every goroutine of the publication.
+func (p *publication) close() {
+	p.mu.Lock()
+	if p.closed {
+		p.mu.Unlock()
+		return
+	}
+	p.closed = true
+	subs := p.subs
+	p.subs = nil
+	p.mu.Unlock()
+	for _, s := range subs {
+		s.close()
+	}
+	if err := p.pc.Close(); err != nil {
+		p.log.Debug("close publisher PeerConnection", "err", err)
+	}
+	close(p.done)
+	p.wg.Wait()
+}

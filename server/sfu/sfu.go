@@ -1,0 +1,254 @@
+// Package sfu forwards RTP between PeerConnections with pion/webrtc: one
+// PeerConnection per published stream (the client sends, the server
+// receives) and one per played stream (the server sends). Packets from a
+// publisher are written once into a TrackLocalStaticRTP per kind, which fans
+// them out to every subscriber's RTPSender. All PeerConnections share one UDP
+// socket through an ICE UDP mux, so a server needs one open UDP port.
+//
+// The package knows publications and subscribers by numbers the caller
+// chooses; who may publish or play what is decided elsewhere (server/room).
+package sfu
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"sync"
+	"time"
+
+	"github.com/pion/ice/v4"
+	"github.com/pion/interceptor"
+	"github.com/pion/webrtc/v4"
+
+	"github.com/parley-rtc/parley/server/protocol"
+)
+
+// Config configures an SFU.
+type Config struct {
+	// Conn is the UDP socket all PeerConnections share. The SFU owns it
+	// from New on and closes it in Close.
+	Conn net.PacketConn
+	// PublicIPs are advertised as extra host candidates (1:1 NAT).
+	PublicIPs []string
+	// Logger receives the SFU's and pion's logs; nil means slog.Default().
+	Logger *slog.Logger
+	// KeyframeInterval is the shortest time between two keyframe requests
+	// sent to one publisher; 0 means 200 ms.
+	KeyframeInterval time.Duration
+}
+
+// SFU is the media side of a server.
+type SFU struct {
+	api      *webrtc.API
+	mux      ice.UDPMux
+	conn     net.PacketConn
+	log      *slog.Logger
+	kfPeriod time.Duration
+
+	mu     sync.Mutex
+	closed bool
+	pubs   map[uint64]*publication
+}
+
+// Codecs every Parley peer speaks. The payload types are fixed so SDPs from
+// the engine, browsers and the server line up without surprises.
+var (
+	videoCodec = webrtc.RTPCodecCapability{
+		MimeType: webrtc.MimeTypeVP8, ClockRate: 90000,
+		RTCPFeedback: []webrtc.RTCPFeedback{
+			{Type: "goog-remb"}, {Type: "ccm", Parameter: "fir"}, {Type: "nack"},
+			{Type: "nack", Parameter: "pli"}, {Type: "transport-cc"},
+		},
+	}
+	audioCodec = webrtc.RTPCodecCapability{
+		MimeType: webrtc.MimeTypeOpus, ClockRate: 48000, Channels: 2,
+		SDPFmtpLine: "minptime=10;useinbandfec=1",
+	}
+)
+
+const (
+	videoPayloadType = 96
+	audioPayloadType = 111
+	// negotiateTimeout bounds ICE gathering; with the UDP mux it is instant.
+	negotiateTimeout = 5 * time.Second
+)
+
+// New builds the shared webrtc.API and starts the UDP mux on cfg.Conn.
+func New(cfg Config) (*SFU, error) {
+	log := cfg.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	s := &SFU{conn: cfg.Conn, log: log, kfPeriod: cfg.KeyframeInterval, pubs: map[uint64]*publication{}}
+	if s.kfPeriod <= 0 {
+		s.kfPeriod = 200 * time.Millisecond
+	}
+	if cfg.Conn == nil {
+		return nil, protocol.Errorf(protocol.ErrInternal, "sfu: no UDP socket")
+	}
+	lf := slogFactory{log}
+
+	m := &webrtc.MediaEngine{}
+	if err := m.RegisterCodec(webrtc.RTPCodecParameters{RTPCodecCapability: videoCodec, PayloadType: videoPayloadType},
+		webrtc.RTPCodecTypeVideo); err != nil {
+		return nil, err
+	}
+	if err := m.RegisterCodec(webrtc.RTPCodecParameters{RTPCodecCapability: audioCodec, PayloadType: audioPayloadType},
+		webrtc.RTPCodecTypeAudio); err != nil {
+		return nil, err
+	}
+	// NACK generator and responder, RTCP reports, TWCC feedback.
+	reg := &interceptor.Registry{}
+	if err := webrtc.RegisterDefaultInterceptorsWithOptions(m, reg, webrtc.WithInterceptorLoggerFactory(lf)); err != nil {
+		return nil, err
+	}
+
+	se := webrtc.SettingEngine{LoggerFactory: lf}
+	s.mux = webrtc.NewICEUDPMux(lf.NewLogger("udpmux"), cfg.Conn)
+	se.SetICEUDPMux(s.mux)
+	se.SetNetworkTypes([]webrtc.NetworkType{webrtc.NetworkTypeUDP4, webrtc.NetworkTypeUDP6})
+	se.SetIncludeLoopbackCandidate(true) // a laptop or LAN server is often reached on 127.0.0.1
+	se.SetICEMulticastDNSMode(ice.MulticastDNSModeDisabled)
+	if len(cfg.PublicIPs) > 0 {
+		// Append rather than replace: the server stays reachable on its
+		// local addresses (LAN, loopback) as well as on the public one.
+		if err := se.SetICEAddressRewriteRules(webrtc.ICEAddressRewriteRule{
+			External: cfg.PublicIPs, AsCandidateType: webrtc.ICECandidateTypeHost,
+			Mode: webrtc.ICEAddressRewriteAppend,
+		}); err != nil {
+			_ = s.mux.Close()
+			return nil, protocol.Errorf(protocol.ErrServerConfigInvalid, "public_ips: "+err.Error())
+		}
+	}
+	s.api = webrtc.NewAPI(webrtc.WithMediaEngine(m), webrtc.WithInterceptorRegistry(reg), webrtc.WithSettingEngine(se))
+	return s, nil
+}
+
+// LocalAddr is the UDP address media flows through.
+func (s *SFU) LocalAddr() net.Addr { return s.conn.LocalAddr() }
+
+// Publish answers a publisher's offer (one sendonly video and/or audio
+// m-line) and registers the publication under id. The answer carries all
+// candidates (non-trickle). Errors carry ErrPublishSDPInvalid for offers the
+// server cannot use.
+func (s *SFU) Publish(ctx context.Context, id uint64, label, offer string, log *slog.Logger) (string, error) {
+	if _, err := checkOffer(offer, "sendonly", protocol.ErrPublishSDPInvalid); err != nil {
+		return "", err
+	}
+	p, err := newPublication(s, id, label, log)
+	if err != nil {
+		return "", err
+	}
+	s.mu.Lock()
+	if s.closed || s.pubs[id] != nil {
+		s.mu.Unlock()
+		p.close()
+		return "", protocol.Errorf(protocol.ErrPublishNetwork, "server is shutting down")
+	}
+	s.pubs[id] = p
+	s.mu.Unlock()
+
+	answer, err := negotiate(ctx, p.pc, offer, protocol.ErrPublishSDPInvalid, nil)
+	if err != nil {
+		s.Unpublish(id)
+		return "", err
+	}
+	return answer, nil
+}
+
+// Unpublish closes a publication and every subscriber of it. Unknown ids
+// are ignored, so teardown can be repeated.
+func (s *SFU) Unpublish(id uint64) {
+	s.mu.Lock()
+	p := s.pubs[id]
+	delete(s.pubs, id)
+	s.mu.Unlock()
+	if p != nil {
+		p.close()
+	}
+}
+
+// Play answers a subscriber's offer (recvonly video and/or audio) with the
+// publication's tracks, registered as subscriber sub of publication pub
+// (replacing an earlier one with the same numbers).
+func (s *SFU) Play(ctx context.Context, pub, sub uint64, offer string, log *slog.Logger) (string, error) {
+	kinds, err := checkOffer(offer, "recvonly", protocol.ErrPlaySDPInvalid)
+	if err != nil {
+		return "", err
+	}
+	s.mu.Lock()
+	p := s.pubs[pub]
+	s.mu.Unlock()
+	if p == nil {
+		return "", protocol.Errorf(protocol.ErrPlayStreamNotFound, "the stream has ended")
+	}
+	return p.play(ctx, sub, kinds, offer, log)
+}
+
+// StopPlay closes one subscriber. Unknown numbers are ignored.
+func (s *SFU) StopPlay(pub, sub uint64) {
+	s.mu.Lock()
+	p := s.pubs[pub]
+	s.mu.Unlock()
+	if p != nil {
+		p.removeSub(sub)
+	}
+}
+
+// ClosePeers closes every PeerConnection and refuses new ones. A server
+// shuts media down first, so no packet is forwarded while signaling winds
+// down.
+func (s *SFU) ClosePeers() {
+	s.mu.Lock()
+	s.closed = true
+	pubs := s.pubs
+	s.pubs = map[uint64]*publication{}
+	s.mu.Unlock()
+	var wg sync.WaitGroup
+	for _, p := range pubs {
+		wg.Add(1)
+		go func() { defer wg.Done(); p.close() }()
+	}
+	wg.Wait()
+}
+
+// Close closes every PeerConnection, then the UDP mux and socket.
+func (s *SFU) Close() error {
+	s.ClosePeers()
+	return s.mux.Close()
+}
+
+// negotiate applies an offer, lets beforeAnswer attach tracks, and returns
+// the answer once ICE gathering is complete.
+func negotiate(ctx context.Context, pc *webrtc.PeerConnection, offer string, code protocol.Code,
+	beforeAnswer func() error) (string, error) {
+	if err := pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeOffer, SDP: offer}); err != nil {
+		return "", protocol.Errorf(code, "offer rejected: "+err.Error())
+	}
+	if beforeAnswer != nil {
+		if err := beforeAnswer(); err != nil {
+			return "", err
+		}
+	}
+	answer, err := pc.CreateAnswer(nil)
+	if err != nil {
+		return "", protocol.Errorf(code, "cannot answer the offer: "+err.Error())
+	}
+	gathered := webrtc.GatheringCompletePromise(pc)
+	if err := pc.SetLocalDescription(answer); err != nil {
+		return "", protocol.Errorf(protocol.ErrInternal, "set local description: "+err.Error())
+	}
+	ctx, cancel := context.WithTimeout(ctx, negotiateTimeout)
+	defer cancel()
+	select {
+	case <-gathered:
+	case <-ctx.Done():
+		return "", protocol.Errorf(protocol.ErrInternal, "ICE gathering: "+ctx.Err().Error())
+	}
+	ld := pc.LocalDescription()
+	if ld == nil {
+		return "", errors.New("sfu: no local description")
+	}
+	return ld.SDP, nil
+}

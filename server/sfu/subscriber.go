@@ -1,0 +1,117 @@
+package sfu
+
+import (
+	"encoding/binary"
+	"log/slog"
+	"sync"
+
+	"github.com/pion/webrtc/v4"
+
+	"github.com/parley-rtc/parley/server/protocol"
+)
+
+// subscriber is one played stream: a PeerConnection that sends the
+// publication's tracks to one client.
+type subscriber struct {
+	pub  *publication
+	log  *slog.Logger
+	pc   *webrtc.PeerConnection
+
+	mu     sync.Mutex
+	closed bool
+	wg     sync.WaitGroup // the RTCP readers
+}
+
+func newSubscriber(p *publication, log *slog.Logger) (*subscriber, error) {
+	pc, err := p.sfu.api.NewPeerConnection(webrtc.Configuration{})
+	if err != nil {
+		return nil, protocol.Errorf(protocol.ErrInternal, "new PeerConnection: "+err.Error())
+	}
+	s := &subscriber{pub: p, log: log, pc: pc}
+	pc.OnConnectionStateChange(func(st webrtc.PeerConnectionState) {
+		s.log.Debug("subscriber connection", "state", st.String())
+		if st == webrtc.PeerConnectionStateConnected {
+			p.requestKeyframe() // the new subscriber cannot decode until the next keyframe
+		}
+	})
+	return s, nil
+}
+
+// attach adds the publication's tracks for the kinds the offer asked for;
+// pion puts them on the transceivers the remote offer created.
+func (s *subscriber) attach(k offerKinds) error {
+	add := func(t *webrtc.TrackLocalStaticRTP) error {
+		sender, err := s.pc.AddTrack(t)
+		if err != nil {
+			return protocol.Errorf(protocol.ErrInternal, "add track: "+err.Error())
+		}
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if s.closed {
+			return protocol.Errorf(protocol.ErrPlayStreamNotFound, "the stream has ended")
+		}
+		s.wg.Add(1)
+		go s.readRTCP(sender)
+		return nil
+	}
+	if k.video {
+		if err := add(s.pub.video); err != nil {
+			return err
+		}
+	}
+	if k.audio {
+		return add(s.pub.audio)
+	}
+	return nil
+}
+
+// readRTCP reads the subscriber's RTCP for one sender. Reading is what
+// feeds the NACK responder, which resends lost packets from its buffer; PLI
+// and FIR become a keyframe request to the publisher. It ends when the
+// PeerConnection closes.
+func (s *subscriber) readRTCP(sender *webrtc.RTPSender) {
+	defer s.wg.Done()
+	buf := make([]byte, 1500)
+	for {
+		n, _, err := sender.Read(buf)
+		if err != nil {
+			return
+		}
+		if wantsKeyframe(buf[:n]) {
+			s.pub.requestKeyframe()
+		}
+	}
+}
+
+// wantsKeyframe scans a compound RTCP packet for a PLI or FIR without
+// decoding it.
+func wantsKeyframe(b []byte) bool {
+	for len(b) >= 4 {
+		const payloadSpecificFeedback = 206
+		pt, fmt := b[1], b[0]&0x1f
+		if pt == payloadSpecificFeedback && (fmt == 1 || fmt == 4) { // 1 = PLI, 4 = FIR
+			return true
+		}
+		n := (int(binary.BigEndian.Uint16(b[2:4])) + 1) * 4
+		if n > len(b) {
+			return false
+		}
+		b = b[n:]
+	}
+	return false
+}
+
+// close closes the PeerConnection and waits for the RTCP readers. Every
+// caller waits, not only the first.
+func (s *subscriber) close() {
+	s.mu.Lock()
+	first := !s.closed
+	s.closed = true
+	s.mu.Unlock()
+	if first {
+		if err := s.pc.Close(); err != nil {
+			s.log.Debug("close subscriber PeerConnection", "err", err)
+		}
+	}
+	s.wg.Wait()
+}
