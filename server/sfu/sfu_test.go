@@ -187,7 +187,7 @@ func TestBadOffers(t *testing.T) {
 }
 
 func TestWantsKeyframe(t *testing.T) {
-	rr := []byte{0x80, 201, 0, 1, 0, 0, 0, 1}            // empty receiver report
+	rr := []byte{0x80, 201, 0, 1, 0, 0, 0, 1}              // empty receiver report
 	pli := []byte{0x81, 206, 0, 2, 0, 0, 0, 1, 0, 0, 0, 2} // PLI
 	fir := []byte{0x84, 206, 0, 2, 0, 0, 0, 1, 0, 0, 0, 2} // FIR header
 	nack := []byte{0x81, 205, 0, 2, 0, 0, 0, 1, 0, 0, 0, 2}

@@ -13,9 +13,9 @@ import (
 // subscriber is one played stream: a PeerConnection that sends the
 // publication's tracks to one client.
 type subscriber struct {
-	pub  *publication
-	log  *slog.Logger
-	pc   *webrtc.PeerConnection
+	pub *publication
+	log *slog.Logger
+	pc  *webrtc.PeerConnection
 
 	mu     sync.Mutex
 	closed bool
