@@ -1,0 +1,214 @@
+package signal
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"github.com/parley-rtc/parley/server/protocol"
+	"github.com/parley-rtc/parley/server/room"
+)
+
+// Timing of a connection, as in gorilla's chat example.
+const (
+	handshakeTimeout = 10 * time.Second  // hello and auth must be done by then
+	pongWait         = 30 * time.Second  // silence allowed after auth
+	pingPeriod       = pongWait * 9 / 10 // server pings, the client's pongs extend pongWait
+	writeWait        = 10 * time.Second  // one message write
+	sendQueue        = 256               // messages waiting for a slow client before it is dropped
+)
+
+// outMsg is one queued message; close asks the writer to close the
+// connection after writing it.
+type outMsg struct {
+	typ   string
+	id    uint64
+	data  any
+	close bool
+}
+
+// conn is one websocket: a reader goroutine that handles requests in order,
+// and a writer goroutine that owns all writes. Anyone may queue messages;
+// queuing never blocks.
+type conn struct {
+	hub    *Hub
+	ws     *websocket.Conn
+	id     room.SessionID
+	base   *slog.Logger // session and remote address; never changes, any goroutine may use it
+	log    *slog.Logger // base plus the app ID once authenticated; read goroutine and Deliver only
+	out    chan outMsg
+	ctx    context.Context // cancelled when the connection ends
+	cancel context.CancelFunc
+
+	closeOnce sync.Once
+	closing   chan struct{}
+
+	// Read goroutine only.
+	state     connState
+	appID     uint32
+	nonce     string
+	connected bool   // registered with the directory
+	userID    string // for log lines
+}
+
+type connState int
+
+const (
+	stateNew        connState = iota // waiting for hello
+	stateChallenged                  // challenge sent, waiting for auth
+	stateReady                       // authenticated
+	stateFailed                      // fatal error queued; ignore the rest
+)
+
+func newConn(h *Hub, ws *websocket.Conn, id room.SessionID, remote string) *conn {
+	c := &conn{hub: h, ws: ws, id: id, out: make(chan outMsg, sendQueue), closing: make(chan struct{}),
+		base: h.log.With("session", uint64(id), "remote", remote)}
+	c.log = c.base
+	c.ctx, c.cancel = context.WithCancel(context.Background())
+	return c
+}
+
+// shutdown makes both pumps end; the socket closes when the writer exits.
+func (c *conn) shutdown() {
+	c.closeOnce.Do(func() {
+		close(c.closing)
+		c.cancel()
+	})
+}
+
+// send queues a message without blocking. A client too slow to take its
+// messages is dropped, so it can never hold anyone else up.
+func (c *conn) send(m outMsg) {
+	select {
+	case <-c.closing:
+		return
+	default:
+	}
+	select {
+	case c.out <- m:
+	default:
+		c.base.Warn("dropping slow client: send queue full")
+		c.shutdown()
+	}
+}
+
+func (c *conn) respond(id uint64, data any) {
+	c.send(outMsg{typ: protocol.TypeResponse, id: id, data: data})
+}
+
+// fail answers request id with the code err carries.
+func (c *conn) fail(id uint64, err error) {
+	c.send(outMsg{typ: protocol.TypeError, id: id,
+		data: protocol.ErrorBody{Code: protocol.CodeOf(err), Message: errorMessage(err)}})
+}
+
+// errorMessage is the detail of a Parley error, or the code's text.
+func errorMessage(err error) string {
+	var pe *protocol.Error
+	if errors.As(err, &pe) && pe.Detail != "" {
+		return pe.Detail
+	}
+	return protocol.CodeOf(err).Message()
+}
+
+// fatal answers with an error and closes the connection once it is written.
+func (c *conn) fatal(id uint64, err error) {
+	code := protocol.CodeOf(err)
+	c.state = stateFailed
+	c.log.Info("closing connection", "code", int32(code), "err", err)
+	c.send(outMsg{typ: protocol.TypeError, id: id,
+		data: protocol.ErrorBody{Code: code, Message: errorMessage(err)}, close: true})
+}
+
+// Deliver implements room.Sink. It runs under the directory's lock, on
+// another connection's goroutine: it only queues.
+func (c *conn) Deliver(ev room.Event) {
+	if k, ok := ev.Data.(protocol.Kicked); ok {
+		c.log.Info("kicked out", "room", k.RoomID, "code", int32(k.Code), "why", k.Message)
+	}
+	c.send(outMsg{typ: ev.Type, data: ev.Data})
+}
+
+func (c *conn) readPump() {
+	defer func() {
+		c.shutdown()
+		c.endSession()
+		c.hub.remove(c)
+		c.hub.wg.Done()
+	}()
+	c.ws.SetReadLimit(protocol.MaxMessageBytes)
+	_ = c.ws.SetReadDeadline(time.Now().Add(handshakeTimeout))
+	c.ws.SetPongHandler(func(string) error {
+		if c.state == stateReady {
+			return c.ws.SetReadDeadline(time.Now().Add(pongWait))
+		}
+		return nil
+	})
+	for {
+		mt, b, err := c.ws.ReadMessage()
+		if err != nil {
+			if websocket.IsUnexpectedCloseError(err, websocket.CloseNormalClosure, websocket.CloseGoingAway) {
+				c.log.Debug("connection read ended", "err", err)
+			}
+			return
+		}
+		if c.state == stateFailed {
+			continue
+		}
+		if c.state == stateReady {
+			_ = c.ws.SetReadDeadline(time.Now().Add(pongWait))
+		}
+		if mt != websocket.TextMessage {
+			c.fail(0, protocol.Errorf(protocol.ErrProtocol, "messages are JSON text frames"))
+			continue
+		}
+		c.handle(b)
+	}
+}
+
+func (c *conn) writePump() {
+	ping := time.NewTicker(pingPeriod)
+	defer func() {
+		ping.Stop()
+		_ = c.ws.Close() // ends the reader too
+		c.hub.wg.Done()
+	}()
+	for {
+		select {
+		case m := <-c.out:
+			b, err := protocol.Encode(m.typ, m.id, m.data)
+			if err != nil {
+				c.base.Error("encode message", "type", m.typ, "err", err)
+				continue
+			}
+			_ = c.ws.SetWriteDeadline(time.Now().Add(writeWait))
+			if err := c.ws.WriteMessage(websocket.TextMessage, b); err != nil {
+				c.shutdown()
+				return
+			}
+			if m.close {
+				c.closeFrame(websocket.ClosePolicyViolation)
+				c.shutdown()
+				return
+			}
+		case <-ping.C:
+			_ = c.ws.SetWriteDeadline(time.Now().Add(writeWait))
+			if err := c.ws.WriteMessage(websocket.PingMessage, nil); err != nil {
+				c.shutdown()
+				return
+			}
+		case <-c.closing:
+			c.closeFrame(websocket.CloseGoingAway)
+			return
+		}
+	}
+}
+
+func (c *conn) closeFrame(code int) {
+	_ = c.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, ""),
+		time.Now().Add(time.Second))
+}

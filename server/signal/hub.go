@@ -1,0 +1,120 @@
+// Package signal serves Parley's signaling protocol (docs/protocol.md): one
+// websocket per engine, the app-sign challenge, and the requests that log
+// in, publish and play. It turns requests into calls on the room directory
+// and the SFU, and directory events into messages.
+package signal
+
+import (
+	"log/slog"
+	"net/http"
+	"sync"
+	"sync/atomic"
+
+	"github.com/gorilla/websocket"
+
+	"github.com/parley-rtc/parley/server/config"
+	"github.com/parley-rtc/parley/server/room"
+	"github.com/parley-rtc/parley/server/sfu"
+)
+
+// Config is what a Hub needs.
+type Config struct {
+	Apps      []config.App
+	Directory room.Directory
+	SFU       *sfu.SFU
+	Logger    *slog.Logger
+}
+
+// Hub owns every signaling connection of a server.
+type Hub struct {
+	apps map[uint32][]byte // app ID → app sign bytes
+	dir  room.Directory
+	sfu  *sfu.SFU
+	log  *slog.Logger
+
+	upgrader    websocket.Upgrader
+	nextSession atomic.Uint64
+	nextPub     atomic.Uint64
+
+	mu     sync.Mutex
+	closed bool
+	conns  map[*conn]struct{}
+	wg     sync.WaitGroup // two pumps per connection
+}
+
+// NewHub returns a hub serving cfg.Apps.
+func NewHub(cfg Config) *Hub {
+	h := &Hub{apps: map[uint32][]byte{}, dir: cfg.Directory, sfu: cfg.SFU, log: cfg.Logger,
+		conns: map[*conn]struct{}{}}
+	if h.log == nil {
+		h.log = slog.Default()
+	}
+	for _, a := range cfg.Apps {
+		h.apps[a.AppID] = a.SignKey()
+	}
+	// Engines are not browsers and send no Origin; browsers (the debug
+	// page) are held to the same origin by the default check.
+	h.upgrader = websocket.Upgrader{ReadBufferSize: 4096, WriteBufferSize: 4096}
+	return h
+}
+
+// ServeHTTP upgrades a request to a signaling websocket and serves it until
+// either side closes it or the hub closes.
+func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h.mu.Lock()
+	closed := h.closed
+	h.mu.Unlock()
+	if closed {
+		http.Error(w, "server shutting down", http.StatusServiceUnavailable)
+		return
+	}
+	ws, err := h.upgrader.Upgrade(w, r, nil)
+	if err != nil {
+		return // the upgrader has answered with an HTTP error
+	}
+	c := newConn(h, ws, room.SessionID(h.nextSession.Add(1)), r.RemoteAddr)
+	h.mu.Lock()
+	if h.closed {
+		h.mu.Unlock()
+		_ = ws.Close()
+		return
+	}
+	h.conns[c] = struct{}{}
+	h.wg.Add(2)
+	h.mu.Unlock()
+	go c.writePump()
+	go c.readPump()
+}
+
+func (h *Hub) remove(c *conn) {
+	h.mu.Lock()
+	delete(h.conns, c)
+	h.mu.Unlock()
+}
+
+// Close closes every connection (each ends its session) and waits for all
+// their goroutines. Later upgrades are refused.
+func (h *Hub) Close() {
+	h.mu.Lock()
+	h.closed = true
+	conns := make([]*conn, 0, len(h.conns))
+	for c := range h.conns {
+		conns = append(conns, c)
+	}
+	h.mu.Unlock()
+	for _, c := range conns {
+		c.shutdown()
+	}
+	h.wg.Wait()
+}
+
+// apply tears down the media a directory change ended.
+func (h *Hub) apply(ch room.Changes) {
+	for _, p := range ch.EndedPublications {
+		h.sfu.Unpublish(uint64(p.ID))
+		h.log.Debug("publication closed", "room", p.RoomID, "stream", p.StreamID)
+	}
+	for _, p := range ch.EndedPlays {
+		h.sfu.StopPlay(uint64(p.Publication), uint64(p.Session))
+	}
+}
