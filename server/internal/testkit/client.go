@@ -108,6 +108,11 @@ func (c *Client) Request(typ string, data any) (protocol.Envelope, error) {
 	case env := <-ch:
 		return env, nil
 	case <-c.closed:
+		select { // the reader queues the answer before it sees the close
+		case env := <-ch:
+			return env, nil
+		default:
+		}
 		return protocol.Envelope{}, fmt.Errorf("%s: connection closed before the answer", typ)
 	case <-time.After(Timeout):
 		return protocol.Envelope{}, fmt.Errorf("%s: no answer within %v", typ, Timeout)
