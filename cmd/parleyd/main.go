@@ -1,0 +1,95 @@
+// Command parleyd is the Parley server: signaling, rooms and media
+// forwarding for Parley engines. See docs/server.md.
+//
+//	parleyd --dev                     the development app on 127.0.0.1:7880
+//	parleyd --config parleyd.json     the apps and addresses of a config file
+//	parleyd --dev --listen 0.0.0.0:7880
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/parley-rtc/parley/server"
+	"github.com/parley-rtc/parley/server/config"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// Exit codes.
+const (
+	exitOK     = 0
+	exitFailed = 1 // the server could not start (listen errors)
+	exitUsage  = 2 // bad flags or config
+)
+
+// run serves until ctx ends (SIGINT, SIGTERM) and returns the exit code.
+func run(ctx context.Context, args []string, stderr io.Writer) int {
+	fs := flag.NewFlagSet("parleyd", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	configPath := fs.String("config", "", "JSON config file (see docs/server.md)")
+	dev := fs.Bool("dev", false, "serve the development app (app ID 1, public app sign) on "+config.DefaultListen)
+	listen := fs.String("listen", "", "listen address host:port, overriding the config")
+	level := fs.String("log-level", "info", "debug, info, warn or error")
+	if err := fs.Parse(args); err != nil {
+		return exitUsage
+	}
+	fail := func(code int, format string, a ...any) int {
+		fmt.Fprintf(stderr, "parleyd: "+format+"\n", a...)
+		return code
+	}
+	if fs.NArg() > 0 {
+		return fail(exitUsage, "unexpected argument %q", fs.Arg(0))
+	}
+	if *dev == (*configPath != "") {
+		return fail(exitUsage, "give exactly one of --config FILE or --dev")
+	}
+	var lv slog.Level
+	if err := lv.UnmarshalText([]byte(*level)); err != nil {
+		return fail(exitUsage, "--log-level %q: want debug, info, warn or error", *level)
+	}
+
+	cfg := config.Dev()
+	if *configPath != "" {
+		var err error
+		if cfg, err = config.Load(*configPath); err != nil {
+			return fail(exitUsage, "%v", err)
+		}
+	}
+	if *listen != "" {
+		cfg.Listen = *listen
+		if err := cfg.Validate(); err != nil {
+			return fail(exitUsage, "--listen: %v", err)
+		}
+	}
+
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: lv}))
+	srv, err := server.New(cfg, server.WithLogger(log))
+	if err != nil {
+		return fail(exitUsage, "%v", err)
+	}
+	if err := srv.Start(ctx); err != nil {
+		if errors.Is(ctx.Err(), context.Canceled) {
+			return exitOK
+		}
+		return fail(exitFailed, "%v", err)
+	}
+	<-ctx.Done()
+	log.Info("shutting down")
+	if err := srv.Close(); err != nil {
+		return fail(exitFailed, "close: %v", err)
+	}
+	return exitOK
+}

@@ -1,0 +1,93 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+// syncBuffer is a bytes.Buffer safe for the server's log writes.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func TestBadUsage(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.json")
+	if err := os.WriteFile(bad, []byte(`{"apps":[{"app_id":1,"app_sign":"xx","server_secret":"s"}]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cases := map[string]struct {
+		args []string
+		want string
+	}{
+		"no mode":       {nil, "exactly one of"},
+		"both modes":    {[]string{"--dev", "--config", bad}, "exactly one of"},
+		"bad config":    {[]string{"--config", bad}, "app_sign must be 64 hex digits"},
+		"missing file":  {[]string{"--config", filepath.Join(dir, "none.json")}, "none.json"},
+		"bad listen":    {[]string{"--dev", "--listen", "nowhere"}, "listen"},
+		"bad log level": {[]string{"--dev", "--log-level", "loud"}, "log-level"},
+		"unknown flag":  {[]string{"--fast"}, "not defined"},
+	}
+	for name, tc := range cases {
+		var out syncBuffer
+		if code := run(context.Background(), tc.args, &out); code != exitUsage {
+			t.Errorf("%s: exit %d, want %d", name, code, exitUsage)
+		}
+		if !strings.Contains(out.String(), tc.want) {
+			t.Errorf("%s: output %q does not mention %q", name, out.String(), tc.want)
+		}
+	}
+}
+
+func TestDevServesUntilSignal(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	var out syncBuffer
+	done := make(chan int)
+	go func() { done <- run(ctx, []string{"--dev", "--listen", "127.0.0.1:0"}, &out) }()
+	started := regexp.MustCompile(`url=ws://127\.0\.0\.1:\d+`)
+	deadline := time.Now().Add(10 * time.Second)
+	for !started.MatchString(out.String()) {
+		if time.Now().After(deadline) {
+			cancel()
+			<-done
+			t.Fatalf("no start line in %q", out.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if !strings.Contains(out.String(), "development app") {
+		t.Errorf("no development warning in %q", out.String())
+	}
+	cancel() // what SIGINT does
+	select {
+	case code := <-done:
+		if code != exitOK {
+			t.Fatalf("exit %d: %s", code, out.String())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("parleyd did not stop")
+	}
+}
