@@ -6,10 +6,13 @@ import (
 )
 
 const (
-	// ringSize bounds how many packets the assembler holds. 512 packets of
-	// 1200 bytes cover a large 720p keyframe plus a few frames of reordering.
+	// ringSize bounds how many packets the assembler holds: 512 packets of
+	// 1200 bytes, so frames up to ~550 KB (a 1080p keyframe at a high
+	// bitrate) plus some reordering. Slot buffers grow lazily to ~600 KB.
 	ringSize = 512
 	ringMask = ringSize - 1
+	// ringSlack is kept free: a window this close to full is given up on.
+	ringSlack = 32
 
 	// DefaultHoldFrames is how many newer frames may complete while the
 	// assembler still waits for a missing packet of an older one: about
@@ -231,7 +234,7 @@ func (a *Assembler) drain() {
 			a.lost(false)
 			continue
 		}
-		if a.newerFrames() > a.cfg.HoldFrames || a.highest-a.head >= ringSize/2 {
+		if a.newerFrames() > a.cfg.HoldFrames || a.highest-a.head >= ringSize-ringSlack {
 			a.dropTo(a.nextStart(a.head + 1))
 			a.lost(true)
 			continue

@@ -2,6 +2,7 @@ package vp8_test
 
 import (
 	"bytes"
+	"slices"
 	"testing"
 
 	"github.com/parley-rtc/parley/engine/codec/vp8"
@@ -194,6 +195,22 @@ func TestAssemblerPaddingAndGarbage(t *testing.T) {
 	c.push(&rtp.Packet{Header: rtp.Header{SequenceNumber: s.p.seq + 300}, Payload: []byte{0x80}}) // truncated descriptor
 	if len(c.got) != 2 {
 		t.Fatalf("%d frames: padding must not break the stream", len(c.got))
+	}
+}
+
+func TestAssemblerLargeKeyframe(t *testing.T) {
+	s, c := newStream(65000), newCollector()
+	c.push(s.frame(true)...)
+	f := fakeFrame(450*1188, true, 1) // 450 packets: a big 1080p keyframe
+	pkts := s.p.packets(f, 3000)
+	slices.Reverse(pkts) // and every packet out of order
+	c.push(pkts[:len(pkts)-1]...)
+	if len(c.got) != 1 || len(c.pliAt) != 0 {
+		t.Fatalf("%d frames, plis %v while the keyframe's first packet is late", len(c.got), c.pliAt)
+	}
+	c.push(pkts[len(pkts)-1])
+	if len(c.got) != 2 || !bytes.Equal(c.got[1].Data, f) {
+		t.Fatal("large keyframe not assembled")
 	}
 }
 
