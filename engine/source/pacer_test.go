@@ -17,17 +17,21 @@ func TestPacerTicksOnScheduleWithoutDrift(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	prev := first
 	for k := 1; k <= 20; k++ {
 		due, err := p.Wait(context.Background())
 		if err != nil {
 			t.Fatal(err)
 		}
-		if want := first.Add(time.Duration(k) * interval); !due.Equal(want) {
-			t.Fatalf("tick %d due %v after the first, want %v", k, due.Sub(first), want.Sub(first))
+		// On a loaded machine a tick may be skipped, but every tick stays
+		// on the grid laid down by the first: no drift.
+		if d := due.Sub(prev); d <= 0 || d%interval != 0 || due.Sub(first)%interval != 0 {
+			t.Fatalf("tick %d due %v after the first, %v after the last: off the %v grid", k, due.Sub(first), d, interval)
 		}
 		if now := time.Now(); now.Before(due) {
 			t.Fatalf("tick %d returned %v early", k, due.Sub(now))
 		}
+		prev = due
 	}
 	if el := time.Since(first); el < 200*time.Millisecond || el > 600*time.Millisecond {
 		t.Fatalf("20 ticks of 10 ms took %v", el)
@@ -44,8 +48,8 @@ func TestPacerSkipsInsteadOfBursting(t *testing.T) {
 	if due.Sub(first) < 50*time.Millisecond {
 		t.Fatalf("after a stall the pacer returned the stale tick at +%v", due.Sub(first))
 	}
-	if next.Sub(due) != 10*time.Millisecond {
-		t.Fatalf("ticks %v apart after the stall", next.Sub(due))
+	if d := next.Sub(due); d <= 0 || d%(10*time.Millisecond) != 0 {
+		t.Fatalf("ticks %v apart after the stall: a burst or off the grid", d)
 	}
 }
 
