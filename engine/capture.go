@@ -1,0 +1,174 @@
+package engine
+
+import (
+	"sync"
+	"time"
+
+	"github.com/parley-rtc/parley/engine/source"
+	"github.com/parley-rtc/parley/render"
+	"github.com/parley-rtc/parley/server/protocol"
+)
+
+// videoSink receives every captured frame of a channel. The frame is only
+// valid during the call.
+type videoSink interface {
+	offer(f *render.I420, captureMs int64)
+}
+
+// videoCapture produces one channel's frames — from the test pattern on its
+// own goroutine, or from the host's custom frames on the host's thread — and
+// hands each to the preview view and to the encoder.
+type videoCapture struct {
+	e      *Engine
+	ch     Channel
+	source VideoSource
+	cfg    VideoConfig
+
+	mu         sync.Mutex
+	preview    *render.View
+	mirror     bool
+	sink       videoSink
+	firstFrame bool
+	custom     *render.I420 // conversion buffer for custom RGBA frames
+	frames     uint64       // captured frames, read by the quality loop
+
+	stopc chan struct{}
+	wg    sync.WaitGroup
+}
+
+func newVideoCapture(e *Engine, ch Channel, src VideoSource, cfg VideoConfig) *videoCapture {
+	c := &videoCapture{e: e, ch: ch, source: src, cfg: cfg, stopc: make(chan struct{})}
+	if src == VideoSourceTestPattern {
+		c.wg.Add(1)
+		go c.runPattern()
+	}
+	return c
+}
+
+func (c *videoCapture) runPattern() {
+	defer c.wg.Done()
+	fps := c.cfg.FPS
+	if fps <= 0 {
+		fps = 30
+	}
+	pat := source.NewTestPattern(c.cfg.EncodeWidth, c.cfg.EncodeHeight)
+	t := time.NewTicker(time.Second / time.Duration(fps))
+	defer t.Stop()
+	for {
+		select {
+		case <-c.stopc:
+			return
+		case now := <-t.C:
+			now = time.Now()
+			c.deliver(pat.Next(now), now.UnixMilli())
+		}
+	}
+}
+
+// pushCustom converts a host RGBA frame and delivers it on the caller's thread.
+func (c *videoCapture) pushCustom(rgba []byte, w, h, stride int, tsMs int64) error {
+	c.mu.Lock()
+	if c.custom == nil || c.custom.Width != w || c.custom.Height != h {
+		c.custom = render.NewI420(w, h)
+	}
+	f := c.custom
+	c.mu.Unlock()
+	// Conversion runs outside the lock; custom frames come from one host thread
+	// at a time by contract, and this buffer is used by nothing else.
+	if err := render.RGBAToI420(f, rgba, w, h, stride); err != nil {
+		return protocol.Errorf(protocol.ErrInvalidArgument, err.Error())
+	}
+	if tsMs <= 0 {
+		tsMs = time.Now().UnixMilli()
+	}
+	c.deliver(f, tsMs)
+	return nil
+}
+
+func (c *videoCapture) deliver(f *render.I420, captureMs int64) {
+	c.mu.Lock()
+	c.frames++
+	first := !c.firstFrame
+	c.firstFrame = true
+	view, mirror, sink := c.preview, c.mirror, c.sink
+	if view != nil {
+		view.Write(f, render.FrameMeta{CaptureTimeMs: captureMs}, mirror)
+	}
+	if sink != nil {
+		sink.offer(f, captureMs)
+	}
+	c.mu.Unlock()
+	if first {
+		c.e.emit(Event{Kind: EventPublisherCapturedVideoFirstFrame, Channel: c.ch})
+	}
+}
+
+func (c *videoCapture) setPreview(v *render.View) {
+	c.mu.Lock()
+	c.preview = v
+	c.mu.Unlock()
+}
+
+func (c *videoCapture) setSink(s videoSink) {
+	c.mu.Lock()
+	c.sink = s
+	c.mu.Unlock()
+}
+
+func (c *videoCapture) captured() uint64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.frames
+}
+
+func (c *videoCapture) idle() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.preview == nil && c.sink == nil
+}
+
+func (c *videoCapture) stop() {
+	select {
+	case <-c.stopc:
+	default:
+		close(c.stopc)
+	}
+	c.wg.Wait()
+}
+
+// captureLocked returns the channel's capture, starting it if needed.
+func (e *Engine) captureLocked(ch Channel) *videoCapture {
+	if c := e.captures[ch]; c != nil {
+		return c
+	}
+	c := newVideoCapture(e, ch, e.videoSrc[ch], e.videoCfg[ch])
+	e.captures[ch] = c
+	return c
+}
+
+// releaseCaptureLocked stops the channel's capture if nothing uses it; the
+// caller stops the returned capture outside the lock.
+func (e *Engine) releaseCaptureLocked(ch Channel) *videoCapture {
+	c := e.captures[ch]
+	if c == nil || !c.idle() {
+		return nil
+	}
+	e.captures[ch] = nil
+	return c
+}
+
+// restartCaptureLocked replaces a running capture after its source or
+// config changed, keeping its preview and encoder.
+func (e *Engine) restartCaptureLocked(ch Channel) *videoCapture {
+	old := e.captures[ch]
+	if old == nil {
+		return nil
+	}
+	e.captures[ch] = nil
+	c := e.captureLocked(ch)
+	old.mu.Lock()
+	c.preview, c.mirror, c.sink = old.preview, old.mirror, old.sink
+	old.preview, old.sink = nil, nil
+	old.mu.Unlock()
+	return old
+}

@@ -1,0 +1,116 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"time"
+
+	"github.com/parley-rtc/parley/engine/signal"
+	"github.com/parley-rtc/parley/server/protocol"
+)
+
+const (
+	dialTimeout    = 10 * time.Second
+	requestTimeout = 10 * time.Second
+)
+
+// connection is the engine's one signaling connection, dialled on first use.
+// Concurrent users wait for the same dial.
+type connection struct {
+	e     *Engine
+	ready chan struct{} // closed when the dial finished
+	cli   *signal.Client
+	err   error
+
+	closeOnce sync.Once
+}
+
+// conn returns the live connection, dialling if there is none.
+func (e *Engine) getConn(ctx context.Context) (*connection, error) {
+	if err := e.lockLive(); err != nil {
+		return nil, err
+	}
+	c := e.conn
+	if c == nil {
+		c = &connection{e: e, ready: make(chan struct{})}
+		e.conn = c
+		e.wg.Add(1)
+		go c.dial()
+	}
+	e.mu.Unlock()
+	select {
+	case <-c.ready:
+	case <-ctx.Done():
+		return nil, protocol.Errorf(protocol.ErrRoomNetwork, "connect: "+ctx.Err().Error())
+	}
+	if c.err != nil {
+		return nil, c.err
+	}
+	return c, nil
+}
+
+func (c *connection) dial() {
+	defer c.e.wg.Done()
+	ctx, cancel := context.WithTimeout(c.e.ctx, dialTimeout)
+	defer cancel()
+	cli, err := signal.Dial(ctx, signal.Config{
+		URL:     c.e.cfg.ServerURL,
+		AppID:   c.e.cfg.AppID,
+		AppSign: c.e.appSign,
+		SDK:     "parley/" + Version,
+	}, signal.Handlers{
+		OnEvent: c.e.onServerEvent,
+		OnClose: func(err error) { c.e.onConnClosed(c, err) },
+	})
+	if err != nil {
+		c.err = err
+		// A failed dial is forgotten so that the next login tries again.
+		c.e.mu.Lock()
+		if c.e.conn == c {
+			c.e.conn = nil
+		}
+		c.e.mu.Unlock()
+	}
+	c.cli = cli
+	close(c.ready)
+}
+
+// request sends one request with the default timeout.
+func (c *connection) request(ctx context.Context, typ string, data, out any) error {
+	ctx, cancel := context.WithTimeout(ctx, requestTimeout)
+	defer cancel()
+	return c.cli.Request(ctx, typ, data, out)
+}
+
+func (c *connection) close() {
+	c.closeOnce.Do(func() {
+		<-c.ready
+		if c.cli != nil {
+			c.cli.Close()
+		}
+	})
+}
+
+// onConnClosed runs when the server or the network ended the connection.
+// Reconnection is not built yet: every room ends with RECONNECT_FAILED.
+func (e *Engine) onConnClosed(c *connection, err error) {
+	if errors.Is(err, signal.ErrLocalClose) {
+		return
+	}
+	e.mu.Lock()
+	if e.conn != c || e.destroyed {
+		e.mu.Unlock()
+		return
+	}
+	e.conn = nil
+	rooms := e.takeRoomsLocked()
+	e.wg.Add(1)
+	e.mu.Unlock()
+	go func() { defer e.wg.Done(); c.close() }()
+	for _, r := range rooms {
+		e.emit(Event{Kind: EventRoomStateChanged, RoomID: r.id, Reason: RoomReconnectFailed,
+			Code: protocol.ErrRoomNetwork, Extended: "{}"})
+	}
+	e.afterRoomsGone()
+}

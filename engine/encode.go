@@ -1,0 +1,272 @@
+package engine
+
+import (
+	"image"
+	"io"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/pion/mediadevices/pkg/codec"
+	"github.com/pion/mediadevices/pkg/codec/opus"
+	"github.com/pion/mediadevices/pkg/codec/vpx"
+	"github.com/pion/mediadevices/pkg/frame"
+	"github.com/pion/mediadevices/pkg/prop"
+	"github.com/pion/mediadevices/pkg/wave"
+	"github.com/pion/rtp"
+	"github.com/pion/rtp/codecs"
+	"github.com/pion/webrtc/v4"
+	"github.com/pion/webrtc/v4/pkg/media"
+
+	"github.com/parley-rtc/parley/render"
+)
+
+const rtpMTU = 1200
+
+// frameSlot hands the newest captured frame to the encoder. The capture side
+// never blocks: a frame the encoder has not taken yet is replaced.
+type frameSlot struct {
+	mu        sync.Mutex
+	cond      *sync.Cond
+	pending   *image.YCbCr // newest frame not yet taken
+	working   *image.YCbCr // frame the encoder is reading
+	pendingMs int64
+	workingMs int64
+	has       bool
+	closed    bool
+}
+
+func newFrameSlot() *frameSlot {
+	s := &frameSlot{}
+	s.cond = sync.NewCond(&s.mu)
+	return s
+}
+
+func (s *frameSlot) offer(f *render.I420, captureMs int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return
+	}
+	s.pending = copyI420(s.pending, f)
+	s.pendingMs = captureMs
+	s.has = true
+	s.cond.Signal()
+}
+
+// Read implements mediadevices' video.Reader for the encoder. The returned
+// image stays valid until the next Read, which the encoder only calls after
+// it finished with this one.
+func (s *frameSlot) Read() (image.Image, func(), error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for !s.has && !s.closed {
+		s.cond.Wait()
+	}
+	if s.closed {
+		return nil, func() {}, io.EOF
+	}
+	s.pending, s.working = s.working, s.pending
+	s.workingMs = s.pendingMs
+	s.has = false
+	return s.working, func() {}, nil
+}
+
+func (s *frameSlot) lastCaptureMs() int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.workingMs
+}
+
+func (s *frameSlot) close() {
+	s.mu.Lock()
+	s.closed = true
+	s.cond.Broadcast()
+	s.mu.Unlock()
+}
+
+// copyI420 copies f into dst, reallocating only when the size changed.
+func copyI420(dst *image.YCbCr, f *render.I420) *image.YCbCr {
+	if dst == nil || dst.Rect.Dx() != f.Width || dst.Rect.Dy() != f.Height {
+		dst = image.NewYCbCr(image.Rect(0, 0, f.Width, f.Height), image.YCbCrSubsampleRatio420)
+	}
+	cw, chh := (f.Width+1)/2, (f.Height+1)/2
+	for y := 0; y < f.Height; y++ {
+		copy(dst.Y[y*dst.YStride:y*dst.YStride+f.Width], f.Y[y*f.YStride:])
+	}
+	for y := 0; y < chh; y++ {
+		copy(dst.Cb[y*dst.CStride:y*dst.CStride+cw], f.U[y*f.UStride:])
+		copy(dst.Cr[y*dst.CStride:y*dst.CStride+cw], f.V[y*f.VStride:])
+	}
+	return dst
+}
+
+// videoEncoder encodes one channel's frames to VP8 and sends them as RTP.
+// RTP timestamps are the capture time in Unix milliseconds × 90 (mod 2^32):
+// receivers recover the capture time from them (docs/protocol.md).
+type videoEncoder struct {
+	slot     *frameSlot
+	enc      codec.ReadCloser
+	track    *webrtc.TrackLocalStaticRTP
+	wantKey  atomic.Bool
+	bitrate  atomic.Int64
+	encoded  atomic.Uint64 // frames
+	sent     atomic.Uint64 // frames whose packets all went out
+	sentPkts atomic.Uint64
+	bytes    atomic.Uint64
+	done     chan struct{}
+}
+
+func newVideoEncoder(cfg VideoConfig, track *webrtc.TrackLocalStaticRTP) (*videoEncoder, error) {
+	params, err := vpx.NewVP8Params()
+	if err != nil {
+		return nil, err
+	}
+	params.BitRate = cfg.BitrateKbps * 1000
+	params.KeyFrameInterval = cfg.FPS * 4
+	params.LagInFrames = 0
+	params.Deadline = time.Microsecond // the fastest realtime speed
+	v := &videoEncoder{slot: newFrameSlot(), track: track, done: make(chan struct{})}
+	enc, err := params.BuildVideoEncoder(v.slot, prop.Media{Video: prop.Video{
+		Width: cfg.EncodeWidth, Height: cfg.EncodeHeight, FrameRate: float32(cfg.FPS), FrameFormat: frame.FormatI420,
+	}})
+	if err != nil {
+		return nil, err
+	}
+	v.enc = enc
+	go v.run()
+	return v, nil
+}
+
+func (v *videoEncoder) offer(f *render.I420, captureMs int64) { v.slot.offer(f, captureMs) }
+
+func (v *videoEncoder) requestKeyFrame() { v.wantKey.Store(true) }
+
+func (v *videoEncoder) run() {
+	defer close(v.done)
+	pl := &codecs.VP8Payloader{EnablePictureID: true}
+	var seq uint16
+	pkt := rtp.Packet{Header: rtp.Header{Version: 2, PayloadType: ptVP8}}
+	for {
+		if v.wantKey.Swap(false) {
+			if kc, ok := v.enc.Controller().(codec.KeyFrameController); ok {
+				kc.ForceKeyFrame()
+			}
+		}
+		b, release, err := v.enc.Read()
+		if err != nil {
+			return
+		}
+		v.encoded.Add(1)
+		ts := uint32(v.slot.lastCaptureMs() * 90)
+		payloads := pl.Payload(rtpMTU, b)
+		ok := true
+		for i, p := range payloads {
+			seq++
+			pkt.SequenceNumber = seq
+			pkt.Timestamp = ts
+			pkt.Marker = i == len(payloads)-1
+			pkt.Payload = p
+			if v.track.WriteRTP(&pkt) == nil {
+				v.sentPkts.Add(1)
+				v.bytes.Add(uint64(len(p) + 12))
+			} else {
+				ok = false
+			}
+		}
+		if ok {
+			v.sent.Add(1)
+		}
+		release()
+	}
+}
+
+func (v *videoEncoder) close() {
+	v.slot.close()
+	<-v.done
+	v.enc.Close()
+}
+
+// pcmQueue feeds captured PCM to the Opus encoder, dropping the oldest
+// chunks rather than blocking the capture side.
+type pcmQueue struct {
+	ch     chan []int16
+	closed chan struct{}
+	once   sync.Once
+}
+
+func (q *pcmQueue) offerPCM(pcm []int16) {
+	c := make([]int16, len(pcm))
+	copy(c, pcm)
+	select {
+	case q.ch <- c:
+	default:
+		select {
+		case <-q.ch:
+		default:
+		}
+		select {
+		case q.ch <- c:
+		default:
+		}
+	}
+}
+
+// Read implements mediadevices' audio.Reader.
+func (q *pcmQueue) Read() (wave.Audio, func(), error) {
+	select {
+	case pcm := <-q.ch:
+		a := wave.NewInt16Interleaved(wave.ChunkInfo{Len: len(pcm), Channels: 1, SamplingRate: captureRate})
+		copy(a.Data, pcm)
+		return a, func() {}, nil
+	case <-q.closed:
+		return nil, func() {}, io.EOF
+	}
+}
+
+// audioEncoder encodes 48 kHz mono PCM to Opus in 20 ms packets.
+type audioEncoder struct {
+	q     *pcmQueue
+	enc   codec.ReadCloser
+	track *webrtc.TrackLocalStaticSample
+	bytes atomic.Uint64
+	done  chan struct{}
+}
+
+func newAudioEncoder(kbps int, track *webrtc.TrackLocalStaticSample) (*audioEncoder, error) {
+	params, err := opus.NewParams()
+	if err != nil {
+		return nil, err
+	}
+	params.BitRate = kbps * 1000
+	a := &audioEncoder{q: &pcmQueue{ch: make(chan []int16, 16), closed: make(chan struct{})}, track: track, done: make(chan struct{})}
+	enc, err := params.BuildAudioEncoder(a.q, prop.Media{Audio: prop.Audio{SampleRate: captureRate, ChannelCount: 1}})
+	if err != nil {
+		return nil, err
+	}
+	a.enc = enc
+	go a.run()
+	return a, nil
+}
+
+func (a *audioEncoder) offerPCM(pcm []int16) { a.q.offerPCM(pcm) }
+
+func (a *audioEncoder) run() {
+	defer close(a.done)
+	for {
+		b, release, err := a.enc.Read()
+		if err != nil {
+			return
+		}
+		if a.track.WriteSample(media.Sample{Data: b, Duration: 20 * time.Millisecond}) == nil {
+			a.bytes.Add(uint64(len(b) + 12))
+		}
+		release()
+	}
+}
+
+func (a *audioEncoder) close() {
+	a.q.once.Do(func() { close(a.q.closed) })
+	<-a.done
+	a.enc.Close()
+}

@@ -1,0 +1,216 @@
+// Package engine is the Parley SDK in Go: an Engine logs in to rooms on a
+// Parley server, publishes captured or custom media, plays other users'
+// streams into render views, and reports what happens as ordered events.
+// It knows nothing of C; capi/ wraps it for the C ABI.
+package engine
+
+import (
+	"context"
+	"os"
+	"strings"
+	"sync"
+
+	"github.com/pion/webrtc/v4"
+
+	"github.com/parley-rtc/parley/engine/audio"
+	"github.com/parley-rtc/parley/render"
+	"github.com/parley-rtc/parley/server/protocol"
+)
+
+// DefaultServerURL is used when neither Config.ServerURL nor
+// $PARLEY_SERVER_URL names a server: the address of `parleyd --dev`.
+const DefaultServerURL = "ws://127.0.0.1:7880"
+
+// Config creates an engine (parley_engine_profile).
+type Config struct {
+	AppID     uint32
+	AppSign   string // 64 hex digits
+	Scenario  Scenario
+	ServerURL string // ws:// or wss://; "" → $PARLEY_SERVER_URL, else DefaultServerURL
+	// PollEvents queues events until Poll is called instead of delivering
+	// them on the engine's own goroutine.
+	PollEvents bool
+	Handler    func(Event)
+}
+
+// Engine is one Parley SDK instance. All methods are safe for concurrent
+// use and may be called from inside the event handler.
+type Engine struct {
+	cfg     Config
+	appSign []byte
+	api     *webrtc.API
+	events  *queue
+	mixer   *audio.Mixer
+
+	ctx    context.Context
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+
+	mu         sync.Mutex
+	destroyed  bool
+	conn       *connection
+	rooms      map[string]*room
+	roomOrder  []string
+	userID     string
+	pubs       [numChannels]*publisher
+	captures   [numChannels]*videoCapture
+	audioCap   *audioCapture
+	players    map[string]*player
+	videoCfg   [numChannels]VideoConfig
+	videoSrc   [numChannels]VideoSource
+	audioSrc   AudioSource
+	audioKbps  int
+}
+
+// New validates cfg and creates an engine. It does not connect: the first
+// LoginRoom does.
+func New(cfg Config) (*Engine, error) {
+	sign, err := protocol.ParseAppSign(cfg.AppSign)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Scenario == 0 {
+		cfg.Scenario = ScenarioDefault
+	}
+	if !cfg.Scenario.valid() {
+		return nil, protocol.Errorf(protocol.ErrInvalidArgument, "unknown scenario")
+	}
+	if cfg.ServerURL == "" {
+		cfg.ServerURL = os.Getenv("PARLEY_SERVER_URL")
+	}
+	if cfg.ServerURL == "" {
+		cfg.ServerURL = DefaultServerURL
+	}
+	if !strings.HasPrefix(cfg.ServerURL, "ws://") && !strings.HasPrefix(cfg.ServerURL, "wss://") {
+		return nil, protocol.Errorf(protocol.ErrInvalidServerURL, "server URL must start with ws:// or wss://")
+	}
+	api, err := newAPI()
+	if err != nil {
+		return nil, protocol.Errorf(protocol.ErrInternal, err.Error())
+	}
+	e := &Engine{
+		cfg:       cfg,
+		appSign:   sign,
+		api:       api,
+		mixer:     audio.NewMixer(audio.MixerOptions{}),
+		rooms:     make(map[string]*room),
+		players:   make(map[string]*player),
+		audioSrc:  AudioSourceTestTone,
+		audioKbps: scenarioAudioKbps(cfg.Scenario),
+	}
+	for ch := range e.videoCfg {
+		e.videoCfg[ch] = scenarioVideo(cfg.Scenario)
+		e.videoSrc[ch] = VideoSourceTestPattern
+	}
+	e.ctx, e.cancel = context.WithCancel(context.Background())
+	e.events = newQueue(cfg.PollEvents, cfg.Handler)
+	e.wg.Add(1)
+	go e.qualityLoop()
+	return e, nil
+}
+
+// SetHandler replaces the event handler.
+func (e *Engine) SetHandler(h func(Event)) { e.events.setHandler(h) }
+
+// Poll dispatches up to max queued events on the caller's goroutine (0: all
+// queued now). It is an error on an engine created without PollEvents.
+func (e *Engine) Poll(max int) (int, error) {
+	if !e.cfg.PollEvents {
+		return 0, protocol.Errorf(protocol.ErrInvalidArgument, "engine was not created with PollEvents")
+	}
+	return e.events.pollEvents(max), nil
+}
+
+func (e *Engine) emit(ev Event) { e.events.push(ev) }
+
+// debugError reports API misuse through EventDebugError and returns err.
+func (e *Engine) debugError(fn string, err error) error {
+	if err != nil {
+		e.emit(Event{Kind: EventDebugError, Code: protocol.CodeOf(err), FuncName: fn, Info: err.Error()})
+	}
+	return err
+}
+
+// lockLive locks e.mu and fails if the engine is being destroyed.
+func (e *Engine) lockLive() error {
+	e.mu.Lock()
+	if e.destroyed {
+		e.mu.Unlock()
+		return protocol.Errorf(protocol.ErrEngineDestroyed, "")
+	}
+	return nil
+}
+
+// Destroy logs out, stops everything and waits until no goroutine of the
+// engine runs. No event is delivered after it returns (a callback already
+// running on the event goroutine finishes first, unless Destroy is called
+// from inside it). It is idempotent.
+func (e *Engine) Destroy() {
+	e.mu.Lock()
+	if e.destroyed {
+		e.mu.Unlock()
+		return
+	}
+	e.destroyed = true
+	e.events.close()
+	pubs := e.pubs
+	e.pubs = [numChannels]*publisher{}
+	players := e.players
+	e.players = map[string]*player{}
+	caps := e.captures
+	e.captures = [numChannels]*videoCapture{}
+	acap := e.audioCap
+	e.audioCap = nil
+	conn := e.conn
+	e.conn = nil
+	e.rooms = map[string]*room{}
+	e.mu.Unlock()
+
+	e.cancel()
+	// PeerConnections close before the media pipelines feeding them.
+	for _, p := range players {
+		p.close()
+	}
+	for _, p := range pubs {
+		if p != nil {
+			p.close()
+		}
+	}
+	for _, c := range caps {
+		if c != nil {
+			c.stop()
+		}
+	}
+	if acap != nil {
+		acap.stop()
+	}
+	if conn != nil {
+		conn.close()
+	}
+	e.wg.Wait()
+
+}
+
+// ReleaseView forgets a view's attachment so that it can be used elsewhere;
+// the C layer calls it when a view is destroyed.
+func ReleaseView(v *render.View) { viewOwners.Delete(v) }
+
+// viewOwners records which preview or player a view is attached to; a view
+// serves at most one at a time, across all engines.
+var viewOwners sync.Map
+
+func attachView(v *render.View, owner any) error {
+	if v == nil {
+		return nil
+	}
+	if cur, loaded := viewOwners.LoadOrStore(v, owner); loaded && cur != owner {
+		return protocol.Errorf(protocol.ErrViewInUse, "")
+	}
+	return nil
+}
+
+func detachView(v *render.View, owner any) {
+	if v != nil {
+		viewOwners.CompareAndDelete(v, owner)
+	}
+}

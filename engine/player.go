@@ -1,0 +1,306 @@
+package engine
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/pion/rtcp"
+	"github.com/pion/rtp"
+	"github.com/pion/webrtc/v4"
+
+	"github.com/parley-rtc/parley/render"
+	"github.com/parley-rtc/parley/server/protocol"
+)
+
+// player plays one stream: a recvonly PeerConnection per attempt, whose
+// video lands in the view and whose audio goes to the mixer. A player whose
+// stream is not published (yet, or any more) waits in PLAY_REQUESTING and
+// connects when the stream appears.
+type player struct {
+	e        *Engine
+	streamID string
+
+	mu      sync.Mutex
+	view    *render.View
+	att     *attempt
+	waiting bool // no attempt running; start one when the stream appears
+
+	stats playStats
+}
+
+// playStats are counters read by the quality loop.
+type playStats struct {
+	recvFrames, decodedFrames, renderedFrames atomic.Uint64
+	videoBytes, audioBytes                    atomic.Uint64
+	delaySumMs, delayCount                    atomic.Int64
+	width, height                             atomic.Int32
+}
+
+// attempt is one connection of a player; a new one replaces it when the
+// stream comes back.
+type attempt struct {
+	p      *player
+	ctx    context.Context
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+	pc     *webrtc.PeerConnection
+	pcMu   sync.Mutex
+
+	firstRecv, firstRender bool
+	lastW, lastH           int
+}
+
+// StartPlaying plays streamID into view (nil: audio only). Playing a stream
+// nobody publishes yet is allowed: PLAY_REQUESTING until it appears, then
+// PLAYING. Calling it again for a playing stream switches the view.
+func (e *Engine) StartPlaying(streamID string, view *render.View) error {
+	return e.debugError("start_playing_stream", e.startPlaying(streamID, view))
+}
+
+func (e *Engine) startPlaying(streamID string, view *render.View) error {
+	if err := protocol.CheckStreamID(streamID); err != nil {
+		return err
+	}
+	if err := e.lockLive(); err != nil {
+		return err
+	}
+	defer e.mu.Unlock()
+	if len(e.rooms) == 0 {
+		return protocol.Errorf(protocol.ErrNotLoggedIn, "log in to a room before playing")
+	}
+	if p := e.players[streamID]; p != nil {
+		if err := attachView(view, p); err != nil {
+			return err
+		}
+		p.mu.Lock()
+		if p.view != view {
+			detachView(p.view, p)
+			p.view = view
+		}
+		p.mu.Unlock()
+		return nil
+	}
+	p := &player{e: e, streamID: streamID, view: view}
+	if err := attachView(view, p); err != nil {
+		return err
+	}
+	e.players[streamID] = p
+	e.emit(Event{Kind: EventPlayerStateUpdate, StreamID: streamID, State: PlayerPlayRequesting, Extended: "{}"})
+	p.startLocked()
+	return nil
+}
+
+// startLocked begins a connection attempt (e.mu held).
+func (p *player) startLocked() {
+	e := p.e
+	a := &attempt{p: p}
+	a.ctx, a.cancel = context.WithCancel(e.ctx)
+	p.mu.Lock()
+	p.att = a
+	p.waiting = false
+	p.mu.Unlock()
+	e.wg.Add(1)
+	go func() {
+		defer e.wg.Done()
+		err := a.run()
+		if err == nil {
+			return
+		}
+		e.mu.Lock()
+		defer e.mu.Unlock()
+		if e.players[p.streamID] != p {
+			return
+		}
+		p.mu.Lock()
+		current := p.att == a
+		if current {
+			p.att = nil
+			p.waiting = true
+		}
+		p.mu.Unlock()
+		if !current {
+			return
+		}
+		a.closeAsync()
+		if protocol.CodeOf(err) == protocol.ErrPlayStreamNotFound {
+			return // wait in PLAY_REQUESTING until the stream appears
+		}
+		e.emit(Event{Kind: EventPlayerStateUpdate, StreamID: p.streamID, State: PlayerPlayRequesting,
+			Code: protocol.CodeOf(err), Extended: errJSON(err)})
+	}()
+}
+
+// startWaitingPlayersLocked starts the players whose stream just appeared.
+func (e *Engine) startWaitingPlayersLocked() {
+	for id, p := range e.players {
+		p.mu.Lock()
+		w := p.waiting
+		p.mu.Unlock()
+		if w && e.knownStreamLocked(id) {
+			p.startLocked()
+		}
+	}
+}
+
+// streamGone ends the current attempt because the stream stopped; the
+// player goes back to PLAY_REQUESTING (e.mu held).
+func (p *player) streamGone() {
+	p.mu.Lock()
+	a := p.att
+	p.att = nil
+	wasWaiting := p.waiting
+	p.waiting = true
+	p.mu.Unlock()
+	if a != nil {
+		a.closeAsync()
+	}
+	if !wasWaiting {
+		p.e.emit(Event{Kind: EventPlayerStateUpdate, StreamID: p.streamID, State: PlayerPlayRequesting, Extended: "{}"})
+	}
+}
+
+func (p *player) close() {
+	p.mu.Lock()
+	a := p.att
+	p.att = nil
+	p.waiting = false
+	view := p.view
+	p.view = nil
+	p.mu.Unlock()
+	if a != nil {
+		a.close()
+	}
+	detachView(view, p)
+}
+
+func (p *player) currentView() *render.View {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.view
+}
+
+func (a *attempt) run() error {
+	e := a.p.e
+	pc, err := e.api.NewPeerConnection(webrtc.Configuration{})
+	if err != nil {
+		return protocol.Errorf(protocol.ErrInternal, err.Error())
+	}
+	a.pcMu.Lock()
+	a.pc = pc
+	a.pcMu.Unlock()
+	connected := make(chan struct{})
+	failed := make(chan struct{})
+	var once, fonce sync.Once
+	pc.OnConnectionStateChange(func(s webrtc.PeerConnectionState) {
+		switch s {
+		case webrtc.PeerConnectionStateConnected:
+			once.Do(func() { close(connected) })
+		case webrtc.PeerConnectionStateFailed:
+			fonce.Do(func() { close(failed) })
+		}
+	})
+	pc.OnTrack(func(t *webrtc.TrackRemote, r *webrtc.RTPReceiver) {
+		a.wg.Add(1)
+		go func() {
+			defer a.wg.Done()
+			if t.Kind() == webrtc.RTPCodecTypeVideo {
+				a.readVideo(t)
+			} else {
+				a.readAudio(t)
+			}
+		}()
+	})
+	recv := webrtc.RTPTransceiverInit{Direction: webrtc.RTPTransceiverDirectionRecvonly}
+	if _, err := pc.AddTransceiverFromKind(webrtc.RTPCodecTypeVideo, recv); err != nil {
+		return protocol.Errorf(protocol.ErrInternal, err.Error())
+	}
+	if _, err := pc.AddTransceiverFromKind(webrtc.RTPCodecTypeAudio, recv); err != nil {
+		return protocol.Errorf(protocol.ErrInternal, err.Error())
+	}
+	sdp, err := offerGathered(a.ctx, pc)
+	if err != nil {
+		return protocol.Errorf(protocol.ErrPlayNetwork, err.Error())
+	}
+	c, err := e.getConn(a.ctx)
+	if err != nil {
+		return err
+	}
+	var ans protocol.SDPAnswer
+	if err := c.request(a.ctx, protocol.TypePlay, protocol.Play{StreamID: a.p.streamID, SDP: sdp}, &ans); err != nil {
+		return err
+	}
+	if err := pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeAnswer, SDP: ans.SDP}); err != nil {
+		return protocol.Errorf(protocol.ErrPlaySDPInvalid, err.Error())
+	}
+	select {
+	case <-connected:
+	case <-failed:
+		return protocol.Errorf(protocol.ErrPlayNetwork, "media connection failed")
+	case <-a.ctx.Done():
+		return nil
+	}
+	e.mu.Lock()
+	a.p.mu.Lock()
+	if a.p.att == a {
+		e.emit(Event{Kind: EventPlayerStateUpdate, StreamID: a.p.streamID, State: PlayerPlaying, Extended: "{}"})
+	}
+	a.p.mu.Unlock()
+	e.mu.Unlock()
+	return nil
+}
+
+// sendPLI asks the publisher for a keyframe through the server.
+func (a *attempt) sendPLI(ssrc uint32) {
+	a.pcMu.Lock()
+	pc := a.pc
+	a.pcMu.Unlock()
+	if pc != nil {
+		pc.WriteRTCP([]rtcp.Packet{&rtcp.PictureLossIndication{MediaSSRC: ssrc}})
+	}
+}
+
+// close stops the attempt and waits for its goroutines: PeerConnection
+// first, so that the track readers return.
+func (a *attempt) close() {
+	a.cancel()
+	a.pcMu.Lock()
+	pc := a.pc
+	a.pcMu.Unlock()
+	if pc != nil {
+		pc.Close()
+	}
+	a.wg.Wait()
+}
+
+func (a *attempt) closeAsync() {
+	e := a.p.e
+	e.wg.Add(1)
+	go func() { defer e.wg.Done(); a.close() }()
+}
+
+// captureTimeMs recovers the sender's capture time from a video RTP
+// timestamp (Unix ms × 90 mod 2^32, see encode.go) against this host's clock.
+func captureTimeMs(ts uint32, now time.Time) int64 {
+	nowMs := now.UnixMilli()
+	diff := int32(uint32(nowMs*90) - ts)
+	return nowMs - int64(diff)/90
+}
+
+// rtpReader reads packets into one reused buffer and packet.
+type rtpReader struct {
+	buf [1500]byte
+	pkt rtp.Packet
+}
+
+func (r *rtpReader) read(t *webrtc.TrackRemote) (*rtp.Packet, int, error) {
+	n, _, err := t.Read(r.buf[:])
+	if err != nil {
+		return nil, 0, err
+	}
+	if err := r.pkt.Unmarshal(r.buf[:n]); err != nil {
+		return nil, n, nil
+	}
+	return &r.pkt, n, nil
+}

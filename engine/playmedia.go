@@ -1,0 +1,118 @@
+package engine
+
+import (
+	"time"
+
+	"github.com/pion/webrtc/v4"
+
+	"github.com/parley-rtc/parley/engine/codec/opus"
+	"github.com/parley-rtc/parley/engine/codec/vp8"
+	"github.com/parley-rtc/parley/render"
+)
+
+// readVideo assembles, decodes and renders the stream's video until the
+// track ends. It runs on the track's own goroutine so that a slow view never
+// stalls audio.
+func (a *attempt) readVideo(t *webrtc.TrackRemote) {
+	p := a.p
+	e := p.e
+	dec, err := vp8.NewDecoder()
+	if err != nil {
+		e.emit(Event{Kind: EventDebugError, Code: 1005002, FuncName: "play", Info: err.Error()})
+		return
+	}
+	defer dec.Close()
+	asm := vp8.NewAssembler(vp8.AssemblerConfig{})
+	ssrc := uint32(t.SSRC())
+	var r rtpReader
+	lastPLI := time.Time{}
+	pli := func() {
+		if now := time.Now(); now.Sub(lastPLI) > 100*time.Millisecond {
+			lastPLI = now
+			a.sendPLI(ssrc)
+		}
+	}
+	pli() // a subscriber joining mid-stream needs a keyframe at once
+	for {
+		pkt, n, err := r.read(t)
+		if err != nil {
+			return
+		}
+		if pkt == nil {
+			continue
+		}
+		p.stats.videoBytes.Add(uint64(n))
+		frames, needKey := asm.Push(pkt)
+		if needKey {
+			pli()
+		}
+		for _, f := range frames {
+			a.onFrame(dec, f, pli)
+		}
+	}
+}
+
+func (a *attempt) onFrame(dec *vp8.Decoder, f vp8.Frame, pli func()) {
+	p := a.p
+	e := p.e
+	p.stats.recvFrames.Add(1)
+	if !a.firstRecv {
+		a.firstRecv = true
+		e.emit(Event{Kind: EventPlayerRecvVideoFirstFrame, StreamID: p.streamID})
+	}
+	img, err := dec.Decode(f.Data)
+	if err != nil || img == nil {
+		pli()
+		return
+	}
+	p.stats.decodedFrames.Add(1)
+	now := time.Now()
+	capMs := captureTimeMs(f.Timestamp, now)
+	if img.Width != a.lastW || img.Height != a.lastH {
+		a.lastW, a.lastH = img.Width, img.Height
+		p.stats.width.Store(int32(img.Width))
+		p.stats.height.Store(int32(img.Height))
+		e.emit(Event{Kind: EventPlayerVideoSizeChanged, StreamID: p.streamID, Width: img.Width, Height: img.Height})
+	}
+	if v := p.currentView(); v != nil {
+		v.Write(img, render.FrameMeta{CaptureTimeMs: capMs}, false)
+		p.stats.renderedFrames.Add(1)
+		p.stats.delaySumMs.Add(time.Now().UnixMilli() - capMs)
+		p.stats.delayCount.Add(1)
+		if !a.firstRender {
+			a.firstRender = true
+			e.emit(Event{Kind: EventPlayerRenderVideoFirstFrame, StreamID: p.streamID})
+		}
+	}
+}
+
+// readAudio decodes the stream's Opus into the engine's mixer.
+func (a *attempt) readAudio(t *webrtc.TrackRemote) {
+	p := a.p
+	e := p.e
+	dec, err := opus.NewDecoder(48000, 2)
+	if err != nil {
+		e.emit(Event{Kind: EventDebugError, Code: 1005002, FuncName: "play", Info: err.Error()})
+		return
+	}
+	defer dec.Close()
+	src := e.mixer.AddSource(p.streamID)
+	defer src.Close()
+	pcm := make([]int16, 5760*2) // the longest Opus frame, 120 ms stereo
+	var r rtpReader
+	for {
+		pkt, n, err := r.read(t)
+		if err != nil {
+			return
+		}
+		if pkt == nil || len(pkt.Payload) == 0 {
+			continue
+		}
+		p.stats.audioBytes.Add(uint64(n))
+		spc, err := dec.Decode(pkt.Payload, pcm)
+		if err != nil {
+			continue
+		}
+		src.Push(pcm[:spc*2])
+	}
+}

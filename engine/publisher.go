@@ -1,0 +1,331 @@
+package engine
+
+import (
+	"context"
+	"sync"
+
+	"github.com/pion/rtcp"
+	"github.com/pion/webrtc/v4"
+
+	"github.com/parley-rtc/parley/server/protocol"
+)
+
+// publisher is one published stream on one channel: a sendonly
+// PeerConnection to the server carrying the channel's video and, on the main
+// channel, the engine's audio.
+type publisher struct {
+	e        *Engine
+	ch       Channel
+	streamID string
+	roomID   string
+	cfg      VideoConfig
+
+	ctx    context.Context
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+
+	mu   sync.Mutex
+	pc   *webrtc.PeerConnection
+	venc *videoEncoder
+	aenc *audioEncoder
+}
+
+// StartPublishing publishes the channel's video (and on MAIN the engine's
+// audio) as streamID in the first room the engine logged in to. PUBLISH_
+// REQUESTING follows at once, then PUBLISHING when media flows, or
+// NO_PUBLISH with an error code.
+func (e *Engine) StartPublishing(streamID string, ch Channel) error {
+	return e.debugError("start_publishing_stream", e.startPublishing(streamID, ch))
+}
+
+func (e *Engine) startPublishing(streamID string, ch Channel) error {
+	if err := protocol.CheckStreamID(streamID); err != nil {
+		return err
+	}
+	if !ch.valid() {
+		return protocol.Errorf(protocol.ErrInvalidChannel, "")
+	}
+	if err := e.lockLive(); err != nil {
+		return err
+	}
+	defer e.mu.Unlock()
+	r := e.firstLoginedRoomLocked()
+	if r == nil {
+		return protocol.Errorf(protocol.ErrNotLoggedIn, "log in to a room before publishing")
+	}
+	for c, p := range e.pubs {
+		if p != nil && (Channel(c) == ch || p.streamID == streamID) {
+			return protocol.Errorf(protocol.ErrPublishAlreadyPublishing, "channel already publishes "+p.streamID)
+		}
+	}
+	p := &publisher{e: e, ch: ch, streamID: streamID, roomID: r.id, cfg: e.videoCfg[ch]}
+	p.ctx, p.cancel = context.WithCancel(e.ctx)
+	e.pubs[ch] = p
+	e.emit(Event{Kind: EventPublisherStateUpdate, StreamID: streamID, State: PublisherPublishRequesting, Extended: "{}"})
+	e.wg.Add(1)
+	go func() {
+		defer e.wg.Done()
+		err := p.run()
+		if err == nil {
+			return
+		}
+		e.mu.Lock()
+		mine := e.pubs[ch] == p
+		if mine {
+			e.pubs[ch] = nil
+			e.emit(Event{Kind: EventPublisherStateUpdate, StreamID: streamID, State: PublisherNoPublish,
+				Code: protocol.CodeOf(err), Extended: errJSON(err)})
+		}
+		e.mu.Unlock()
+		if mine {
+			p.close()
+		}
+	}()
+	return nil
+}
+
+// run connects the publisher; it returns nil once PUBLISHING was reported.
+func (p *publisher) run() error {
+	e := p.e
+	pc, err := e.api.NewPeerConnection(webrtc.Configuration{})
+	if err != nil {
+		return protocol.Errorf(protocol.ErrInternal, err.Error())
+	}
+	p.mu.Lock()
+	p.pc = pc
+	p.mu.Unlock()
+	connected := make(chan struct{})
+	failed := make(chan struct{})
+	var once sync.Once
+	pc.OnConnectionStateChange(func(s webrtc.PeerConnectionState) {
+		switch s {
+		case webrtc.PeerConnectionStateConnected:
+			once.Do(func() { close(connected) })
+		case webrtc.PeerConnectionStateFailed:
+			select {
+			case <-failed:
+			default:
+				close(failed)
+			}
+		}
+	})
+
+	vtrack, err := webrtc.NewTrackLocalStaticRTP(vp8Codec(), "video", p.streamID)
+	if err != nil {
+		return protocol.Errorf(protocol.ErrInternal, err.Error())
+	}
+	atrack, err := webrtc.NewTrackLocalStaticSample(opusCodec(), "audio", p.streamID)
+	if err != nil {
+		return protocol.Errorf(protocol.ErrInternal, err.Error())
+	}
+	vsender, err := pc.AddTransceiverFromTrack(vtrack, webrtc.RTPTransceiverInit{Direction: webrtc.RTPTransceiverDirectionSendonly})
+	if err != nil {
+		return protocol.Errorf(protocol.ErrInternal, err.Error())
+	}
+	asender, err := pc.AddTransceiverFromTrack(atrack, webrtc.RTPTransceiverInit{Direction: webrtc.RTPTransceiverDirectionSendonly})
+	if err != nil {
+		return protocol.Errorf(protocol.ErrInternal, err.Error())
+	}
+
+	venc, err := newVideoEncoder(p.cfg, vtrack)
+	if err != nil {
+		return protocol.Errorf(protocol.ErrCodecUnsupported, err.Error())
+	}
+	p.mu.Lock()
+	p.venc = venc
+	p.mu.Unlock()
+	if p.ch == ChannelMain {
+		aenc, err := newAudioEncoder(e.audioKbps, atrack)
+		if err != nil {
+			return protocol.Errorf(protocol.ErrCodecUnsupported, err.Error())
+		}
+		p.mu.Lock()
+		p.aenc = aenc
+		p.mu.Unlock()
+	}
+	p.wg.Add(2)
+	go p.readRTCP(vsender.Sender(), true)
+	go p.readRTCP(asender.Sender(), false)
+
+	sdp, err := offerGathered(p.ctx, pc)
+	if err != nil {
+		return protocol.Errorf(protocol.ErrPublishNetwork, err.Error())
+	}
+	c, err := e.getConn(p.ctx)
+	if err != nil {
+		return err
+	}
+	var ans protocol.SDPAnswer
+	if err := c.request(p.ctx, protocol.TypePublish, protocol.Publish{RoomID: p.roomID, StreamID: p.streamID, SDP: sdp}, &ans); err != nil {
+		return err
+	}
+	if err := pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeAnswer, SDP: ans.SDP}); err != nil {
+		return protocol.Errorf(protocol.ErrPublishSDPInvalid, err.Error())
+	}
+	// Attach to the sources only now: frames before the connection would be
+	// dropped by the track anyway.
+	e.mu.Lock()
+	if e.pubs[p.ch] != p {
+		e.mu.Unlock()
+		return nil
+	}
+	e.captureLocked(p.ch).setSink(venc)
+	if p.aenc != nil {
+		e.audioCaptureLocked().setSink(p.aenc)
+	}
+	e.mu.Unlock()
+
+	select {
+	case <-connected:
+	case <-failed:
+		return protocol.Errorf(protocol.ErrPublishNetwork, "media connection failed")
+	case <-p.ctx.Done():
+		return nil
+	}
+	venc.requestKeyFrame()
+	e.mu.Lock()
+	if e.pubs[p.ch] == p {
+		e.emit(Event{Kind: EventPublisherStateUpdate, StreamID: p.streamID, State: PublisherPublishing, Extended: "{}"})
+	}
+	e.mu.Unlock()
+	return nil
+}
+
+// readRTCP drains a sender's RTCP (which also drives pion's interceptors)
+// and turns keyframe requests into forced keyframes.
+func (p *publisher) readRTCP(s *webrtc.RTPSender, video bool) {
+	defer p.wg.Done()
+	for {
+		pkts, _, err := s.ReadRTCP()
+		if err != nil {
+			return
+		}
+		if !video {
+			continue
+		}
+		for _, pkt := range pkts {
+			switch pkt.(type) {
+			case *rtcp.PictureLossIndication, *rtcp.FullIntraRequest:
+				p.mu.Lock()
+				if p.venc != nil {
+					p.venc.requestKeyFrame()
+				}
+				p.mu.Unlock()
+			}
+		}
+	}
+}
+
+// close tears the publisher down: PeerConnection first, then the encoders.
+func (p *publisher) close() {
+	p.cancel()
+	p.mu.Lock()
+	pc, venc, aenc := p.pc, p.venc, p.aenc
+	p.mu.Unlock()
+	if pc != nil {
+		pc.Close()
+	}
+	p.wg.Wait()
+	if venc != nil {
+		venc.close()
+	}
+	if aenc != nil {
+		aenc.close()
+	}
+}
+
+// StopPublishing stops the channel's stream; NO_PUBLISH follows.
+func (e *Engine) StopPublishing(ch Channel) error {
+	return e.debugError("stop_publishing_stream", e.stopPublishing(ch))
+}
+
+func (e *Engine) stopPublishing(ch Channel) error {
+	if !ch.valid() {
+		return protocol.Errorf(protocol.ErrInvalidChannel, "")
+	}
+	if err := e.lockLive(); err != nil {
+		return err
+	}
+	p := e.pubs[ch]
+	if p == nil {
+		e.mu.Unlock()
+		return nil
+	}
+	e.pubs[ch] = nil
+	stopped := e.detachPublisherLocked(p)
+	conn := e.conn
+	e.emit(Event{Kind: EventPublisherStateUpdate, StreamID: p.streamID, State: PublisherNoPublish, Extended: "{}"})
+	e.mu.Unlock()
+	e.finishPublisher(p, stopped, conn)
+	return nil
+}
+
+// detachPublisherLocked unhooks p from the sources; it returns a capture
+// that is now unused and must be stopped outside the lock.
+func (e *Engine) detachPublisherLocked(p *publisher) *videoCapture {
+	if c := e.captures[p.ch]; c != nil {
+		c.setSink(nil)
+	}
+	if p.ch == ChannelMain && e.audioCap != nil {
+		e.audioCap.setSink(nil)
+	}
+	return e.releaseCaptureLocked(p.ch)
+}
+
+// finishPublisher closes p and tells the server, off the caller's thread.
+func (e *Engine) finishPublisher(p *publisher, stopped *videoCapture, conn *connection) {
+	e.wg.Add(1)
+	go func() {
+		defer e.wg.Done()
+		p.close()
+		if stopped != nil {
+			stopped.stop()
+		}
+		if conn != nil {
+			select {
+			case <-conn.ready:
+				if conn.err == nil {
+					conn.request(e.ctx, protocol.TypeUnpublish, protocol.Unpublish{StreamID: p.streamID}, nil)
+				}
+			case <-e.ctx.Done():
+			}
+		}
+	}()
+}
+
+// stopPublishersInRoomLocked takes the publishers of a room and emits
+// NO_PUBLISH for each; the caller closes them outside the lock.
+func (e *Engine) stopPublishersInRoomLocked(roomID string) []*publisher {
+	var out []*publisher
+	for ch, p := range e.pubs {
+		if p != nil && p.roomID == roomID {
+			e.pubs[ch] = nil
+			if c := e.detachPublisherLocked(p); c != nil {
+				e.wg.Add(1)
+				go func() { defer e.wg.Done(); c.stop() }()
+			}
+			out = append(out, p)
+			e.emit(Event{Kind: EventPublisherStateUpdate, StreamID: p.streamID, State: PublisherNoPublish, Extended: "{}"})
+		}
+	}
+	return out
+}
+
+// audioCaptureLocked returns the engine's audio capture, starting it if needed.
+func (e *Engine) audioCaptureLocked() *audioCapture {
+	if e.audioCap == nil {
+		e.audioCap = newAudioCapture(e.audioSrc)
+	}
+	return e.audioCap
+}
+
+func (p *publisher) setBitrate(kbps int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.venc == nil {
+		return
+	}
+	if bc, ok := p.venc.enc.Controller().(interface{ SetBitRate(int) error }); ok {
+		bc.SetBitRate(kbps * 1000)
+	}
+}

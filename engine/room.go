@@ -1,0 +1,295 @@
+package engine
+
+import (
+	"encoding/json"
+
+	"github.com/parley-rtc/parley/server/protocol"
+)
+
+// room is one room the engine is in or logging in to.
+type room struct {
+	id      string
+	user    User
+	cfg     RoomConfig
+	logined bool
+	streams map[string]protocol.Stream // everyone else's streams, by stream ID
+}
+
+// LoginRoom validates its arguments, then logs in asynchronously: the
+// outcome arrives as RoomStateChanged LOGINING → LOGINED or LOGIN_FAILED.
+func (e *Engine) LoginRoom(roomID string, user User, cfg RoomConfig) error {
+	return e.debugError("login_room", e.loginRoom(roomID, user, cfg))
+}
+
+func (e *Engine) loginRoom(roomID string, user User, cfg RoomConfig) error {
+	if err := protocol.CheckRoomID(roomID); err != nil {
+		return err
+	}
+	if err := protocol.CheckUserID(user.UserID); err != nil {
+		return err
+	}
+	if err := protocol.CheckUserName(user.UserName); err != nil {
+		return err
+	}
+	if err := e.lockLive(); err != nil {
+		return err
+	}
+	defer e.mu.Unlock()
+	if _, ok := e.rooms[roomID]; ok {
+		return protocol.Errorf(protocol.ErrRoomAlreadyLoggedIn, "already in room "+roomID)
+	}
+	if len(e.rooms) > 0 && e.userID != user.UserID {
+		return protocol.Errorf(protocol.ErrRoomUserIDMismatch, "this engine is logged in as "+e.userID)
+	}
+	r := &room{id: roomID, user: user, cfg: cfg, streams: map[string]protocol.Stream{}}
+	e.rooms[roomID] = r
+	e.roomOrder = append(e.roomOrder, roomID)
+	e.userID = user.UserID
+	e.emit(Event{Kind: EventRoomStateChanged, RoomID: roomID, Reason: RoomLogining, Extended: "{}"})
+	e.wg.Add(1)
+	go e.doLogin(r)
+	return nil
+}
+
+func (e *Engine) doLogin(r *room) {
+	defer e.wg.Done()
+	var ok protocol.LoginOK
+	c, err := e.getConn(e.ctx)
+	if err == nil {
+		err = c.request(e.ctx, protocol.TypeLogin, protocol.Login{
+			RoomID: r.id, UserID: r.user.UserID, UserName: r.user.UserName,
+			UserStatusNotify: r.cfg.IsUserStatusNotify, MaxMemberCount: r.cfg.MaxMemberCount,
+		}, &ok)
+	}
+	e.mu.Lock()
+	if e.destroyed || e.rooms[r.id] != r {
+		e.mu.Unlock()
+		return // logged out or destroyed while logging in
+	}
+	if err != nil {
+		e.removeRoomLocked(r.id)
+		e.mu.Unlock()
+		code := protocol.CodeOf(err)
+		e.emit(Event{Kind: EventRoomStateChanged, RoomID: r.id, Reason: RoomLoginFailed, Code: code, Extended: errJSON(err)})
+		return
+	}
+	r.logined = true
+	for _, s := range ok.Streams {
+		r.streams[s.StreamID] = s
+	}
+	e.emit(Event{Kind: EventRoomStateChanged, RoomID: r.id, Reason: RoomLogined, Extended: "{}"})
+	if r.cfg.IsUserStatusNotify && len(ok.Users) > 0 {
+		e.emit(Event{Kind: EventRoomUserUpdate, RoomID: r.id, UpdateType: protocol.UpdateAdd, Users: ok.Users})
+	}
+	if len(ok.Streams) > 0 {
+		e.emit(Event{Kind: EventRoomStreamUpdate, RoomID: r.id, UpdateType: protocol.UpdateAdd, Streams: ok.Streams, Extended: "{}"})
+	}
+	e.startWaitingPlayersLocked()
+	e.mu.Unlock()
+}
+
+// LogoutRoom leaves one room ("" leaves every room). Publishing in a room
+// stops with it; LOGOUT follows for each room left.
+func (e *Engine) LogoutRoom(roomID string) error {
+	return e.debugError("logout_room", e.logoutRoom(roomID))
+}
+
+func (e *Engine) logoutRoom(roomID string) error {
+	if roomID != "" {
+		if err := protocol.CheckRoomID(roomID); err != nil {
+			return err
+		}
+	}
+	if err := e.lockLive(); err != nil {
+		return err
+	}
+	var ids []string
+	if roomID == "" {
+		ids = append(ids, e.roomOrder...)
+	} else if _, ok := e.rooms[roomID]; ok {
+		ids = []string{roomID}
+	} else {
+		e.mu.Unlock()
+		return protocol.Errorf(protocol.ErrNotLoggedIn, "not in room "+roomID)
+	}
+	conn := e.conn
+	var pubs []*publisher
+	for _, id := range ids {
+		pubs = append(pubs, e.stopPublishersInRoomLocked(id)...)
+		e.removeRoomLocked(id)
+		e.emit(Event{Kind: EventRoomStateChanged, RoomID: id, Reason: RoomLogout, Extended: "{}"})
+	}
+	e.mu.Unlock()
+	for _, p := range pubs {
+		p.close()
+	}
+	if conn != nil {
+		e.wg.Add(1)
+		go func() {
+			defer e.wg.Done()
+			select {
+			case <-conn.ready:
+			case <-e.ctx.Done():
+				return
+			}
+			if conn.err != nil {
+				return
+			}
+			for _, id := range ids {
+				conn.request(e.ctx, protocol.TypeLogout, protocol.Logout{RoomID: id}, nil)
+			}
+		}()
+	}
+	e.afterRoomsGone()
+	return nil
+}
+
+func (e *Engine) removeRoomLocked(id string) {
+	delete(e.rooms, id)
+	for i, r := range e.roomOrder {
+		if r == id {
+			e.roomOrder = append(e.roomOrder[:i], e.roomOrder[i+1:]...)
+			break
+		}
+	}
+}
+
+// takeRoomsLocked forgets every room and returns them in login order.
+func (e *Engine) takeRoomsLocked() []*room {
+	var out []*room
+	for _, id := range e.roomOrder {
+		out = append(out, e.rooms[id])
+	}
+	e.rooms = map[string]*room{}
+	e.roomOrder = nil
+	return out
+}
+
+// afterRoomsGone stops what cannot go on without a room: publishers whose
+// room is gone, and players when no room is left.
+func (e *Engine) afterRoomsGone() {
+	e.mu.Lock()
+	var pubs []*publisher
+	for _, p := range e.pubs {
+		if p != nil && e.rooms[p.roomID] == nil {
+			pubs = append(pubs, e.stopPublishersInRoomLocked(p.roomID)...)
+		}
+	}
+	var players []*player
+	if len(e.rooms) == 0 {
+		for id, p := range e.players {
+			players = append(players, p)
+			delete(e.players, id)
+			e.emit(Event{Kind: EventPlayerStateUpdate, StreamID: id, State: PlayerNoPlay, Extended: "{}"})
+		}
+	}
+	e.mu.Unlock()
+	for _, p := range pubs {
+		p.close()
+	}
+	for _, p := range players {
+		p.close()
+	}
+}
+
+// onServerEvent handles server events in arrival order (signal read goroutine).
+func (e *Engine) onServerEvent(env protocol.Envelope) {
+	switch env.Type {
+	case protocol.TypeUserUpdate:
+		var u protocol.UserUpdate
+		if protocol.DecodeData(env, &u) != nil {
+			return
+		}
+		e.mu.Lock()
+		if r := e.rooms[u.RoomID]; r != nil && r.logined && r.cfg.IsUserStatusNotify && len(u.Users) > 0 {
+			e.emit(Event{Kind: EventRoomUserUpdate, RoomID: u.RoomID, UpdateType: u.UpdateType, Users: u.Users})
+		}
+		e.mu.Unlock()
+	case protocol.TypeStreamUpdate:
+		var u protocol.StreamUpdate
+		if protocol.DecodeData(env, &u) != nil {
+			return
+		}
+		e.onStreamUpdate(u)
+	case protocol.TypeKicked:
+		var k protocol.Kicked
+		if protocol.DecodeData(env, &k) != nil {
+			return
+		}
+		e.mu.Lock()
+		if _, ok := e.rooms[k.RoomID]; !ok {
+			e.mu.Unlock()
+			return
+		}
+		pubs := e.stopPublishersInRoomLocked(k.RoomID)
+		e.removeRoomLocked(k.RoomID)
+		code := k.Code
+		if code == 0 {
+			code = protocol.ErrRoomKickedOut
+		}
+		e.emit(Event{Kind: EventRoomStateChanged, RoomID: k.RoomID, Reason: RoomKickOut, Code: code, Extended: "{}"})
+		e.mu.Unlock()
+		for _, p := range pubs {
+			p.close()
+		}
+		e.afterRoomsGone()
+	case protocol.TypePlayStopped:
+		var ps protocol.PlayStopped
+		if protocol.DecodeData(env, &ps) != nil {
+			return
+		}
+		e.mu.Lock()
+		if p := e.players[ps.StreamID]; p != nil {
+			p.streamGone()
+		}
+		e.mu.Unlock()
+	}
+}
+
+func (e *Engine) onStreamUpdate(u protocol.StreamUpdate) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	r := e.rooms[u.RoomID]
+	if r == nil || !r.logined || len(u.Streams) == 0 {
+		return
+	}
+	for _, s := range u.Streams {
+		if u.UpdateType == protocol.UpdateAdd {
+			r.streams[s.StreamID] = s
+		} else {
+			delete(r.streams, s.StreamID)
+			if p := e.players[s.StreamID]; p != nil {
+				p.streamGone()
+			}
+		}
+	}
+	e.emit(Event{Kind: EventRoomStreamUpdate, RoomID: u.RoomID, UpdateType: u.UpdateType, Streams: u.Streams, Extended: "{}"})
+	if u.UpdateType == protocol.UpdateAdd {
+		e.startWaitingPlayersLocked()
+	}
+}
+
+// knownStreamLocked reports whether any room the engine is in has the stream.
+func (e *Engine) knownStreamLocked(streamID string) bool {
+	for _, r := range e.rooms {
+		if _, ok := r.streams[streamID]; ok {
+			return true
+		}
+	}
+	return false
+}
+
+// firstLoginedRoomLocked is the room publishing goes to.
+func (e *Engine) firstLoginedRoomLocked() *room {
+	for _, id := range e.roomOrder {
+		if r := e.rooms[id]; r.logined {
+			return r
+		}
+	}
+	return nil
+}
+
+func errJSON(err error) string {
+	b, _ := json.Marshal(map[string]string{"message": err.Error()})
+	return string(b)
+}
