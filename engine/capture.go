@@ -54,12 +54,14 @@ func (c *videoCapture) runPattern() {
 	pat := source.NewTestPattern(c.cfg.EncodeWidth, c.cfg.EncodeHeight)
 	t := time.NewTicker(time.Second / time.Duration(fps))
 	defer t.Stop()
+	now := time.Now()
+	c.deliver(pat.Next(now), now.UnixMilli()) // the first frame without waiting a tick
 	for {
 		select {
 		case <-c.stopc:
 			return
-		case now := <-t.C:
-			now = time.Now()
+		case <-t.C:
+			now := time.Now()
 			c.deliver(pat.Next(now), now.UnixMilli())
 		}
 	}
