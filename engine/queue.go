@@ -73,6 +73,10 @@ func (q *queue) dropOneQuality() bool {
 
 func (q *queue) dispatch() {
 	defer close(q.done)
+	// One OS thread for every callback: hosts keep thread-local state and
+	// C_ABI.md promises "one event thread owned by the engine".
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
 	q.mu.Lock()
 	q.dispatcherGID = goid()
 	for {
