@@ -179,3 +179,74 @@ func TestListenFailures(t *testing.T) {
 	_, err = New(cfg)
 	wantCode(t, err, protocol.ErrServerConfigInvalid)
 }
+
+// TestMediaGone: a client that closes a PeerConnection without a word on
+// signaling leaves no ghost behind. A closed play is reported to its player;
+// a closed publication ends for everyone and is reported to its publisher,
+// whose stream ID is free again.
+func TestMediaGone(t *testing.T) {
+	s := startServer(t)
+	api, err := testkit.NewAPI()
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := authed(t, s, 1), authed(t, s, 1)
+	login(t, a, "r", "ua", false)
+	login(t, b, "r", "ub", false)
+	pub, offer, err := testkit.NewPublisher(api)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pub.Close()
+	var ans protocol.SDPAnswer
+	if err := a.Call(protocol.TypePublish, protocol.Publish{RoomID: "r", StreamID: "s", SDP: offer}, &ans); err != nil {
+		t.Fatal(err)
+	}
+	if err := pub.Accept(ans.SDP); err != nil {
+		t.Fatal(err)
+	}
+	pub.Start()
+	event[protocol.StreamUpdate](t, b, protocol.TypeStreamUpdate)
+
+	play := func() *testkit.Subscriber {
+		sub, offer, err := testkit.NewSubscriber(api)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(sub.Close)
+		if err := b.Call(protocol.TypePlay, protocol.Play{StreamID: "s", SDP: offer}, &ans); err != nil {
+			t.Fatal(err)
+		}
+		if err := sub.Accept(ans.SDP); err != nil {
+			t.Fatal(err)
+		}
+		if err := sub.WaitKinds("va", testkit.Timeout); err != nil {
+			t.Fatal(err)
+		}
+		return sub
+	}
+	play().Close()
+	if ps := event[protocol.PlayStopped](t, b, protocol.TypePlayStopped); ps.StreamID != "s" || ps.Code != protocol.ErrPlayNetwork {
+		t.Fatalf("play stopped %+v", ps)
+	}
+	play() // playing again works
+
+	pub.Close()
+	if ps := event[protocol.PublishStopped](t, a, protocol.TypePublishStopped); ps.StreamID != "s" || ps.Code != protocol.ErrPublishNetwork {
+		t.Fatalf("publish stopped %+v", ps)
+	}
+	if su := event[protocol.StreamUpdate](t, b, protocol.TypeStreamUpdate); su.UpdateType != protocol.UpdateDelete {
+		t.Fatalf("stream update %+v", su)
+	}
+	if ps := event[protocol.PlayStopped](t, b, protocol.TypePlayStopped); ps.StreamID != "s" || ps.Code != 0 {
+		t.Fatalf("play stopped %+v", ps)
+	}
+	pub2, offer, err := testkit.NewPublisher(api)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pub2.Close()
+	if err := a.Call(protocol.TypePublish, protocol.Publish{RoomID: "r", StreamID: "s", SDP: offer}, nil); err != nil {
+		t.Fatalf("publish again after the media ended: %v", err)
+	}
+}

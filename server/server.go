@@ -74,7 +74,7 @@ func (s *Server) Start(ctx context.Context) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.started || s.closed {
-		return protocol.Errorf(protocol.ErrInternal, "server already started")
+		return protocol.Errorf(protocol.ErrInternal, "server already started or closed")
 	}
 	var lc net.ListenConfig
 	ln, err := lc.Listen(ctx, "tcp", s.cfg.Listen)

@@ -41,6 +41,11 @@ const (
 	TypeStreamUpdate = "stream_update" // StreamUpdate
 	TypeKicked       = "kicked"        // Kicked
 	TypePlayStopped  = "play_stopped"  // PlayStopped
+
+	// TypePublishStopped tells a publisher the server ended one of its
+	// streams without being asked: its media connection failed or was
+	// closed by the client. The stream ID is free to publish again.
+	TypePublishStopped = "publish_stopped" // PublishStopped
 )
 
 // Envelope is one websocket text message.
@@ -172,8 +177,18 @@ type Kicked struct {
 	Message string `json:"message,omitempty"`
 }
 
-// PlayStopped says a played stream ended (its publisher stopped or left).
+// PlayStopped says a played stream ended (its publisher stopped or left;
+// Code omitted), or that this play's own media connection failed or was
+// closed by the client (Code ErrPlayNetwork).
 type PlayStopped struct {
+	StreamID string `json:"stream_id"`
+	Code     Code   `json:"code,omitempty"`
+}
+
+// PublishStopped says a stream this connection published has ended on the
+// server side; Code is ErrPublishNetwork when its media connection failed or
+// was closed.
+type PublishStopped struct {
 	StreamID string `json:"stream_id"`
 	Code     Code   `json:"code,omitempty"`
 }

@@ -15,6 +15,7 @@ type Memory struct {
 	seq      uint64 // join/publish order, for stable snapshots
 	apps     map[uint32]*app
 	sessions map[SessionID]*session
+	pubs     map[PublicationID]*stream // every live publication
 }
 
 var _ Directory = (*Memory)(nil)
@@ -62,7 +63,7 @@ type stream struct {
 
 // NewMemory returns an empty in-memory directory.
 func NewMemory() *Memory {
-	return &Memory{apps: map[uint32]*app{}, sessions: map[SessionID]*session{}}
+	return &Memory{apps: map[uint32]*app{}, sessions: map[SessionID]*session{}, pubs: map[PublicationID]*stream{}}
 }
 
 // Connect implements Directory.
@@ -199,6 +200,7 @@ func (m *Memory) Publish(id SessionID, p Publication, reply func()) error {
 	s.app.streams[p.StreamID] = st
 	r.streams[p.StreamID] = st
 	s.pubs[p.StreamID] = st
+	m.pubs[p.ID] = st
 	reply()
 	notifyStreams(r, protocol.UpdateAdd, st)
 	return nil
@@ -211,7 +213,7 @@ func (m *Memory) Unpublish(id SessionID, streamID string) Changes {
 	var ch Changes
 	if s := m.sessions[id]; s != nil {
 		if st := s.pubs[streamID]; st != nil {
-			endStream(st, &ch)
+			m.endStream(st, &ch)
 		}
 	}
 	return ch
@@ -269,6 +271,38 @@ func (m *Memory) StopPlay(id SessionID, streamID string) Changes {
 	return ch
 }
 
+// EndPublication implements Directory.
+func (m *Memory) EndPublication(pub PublicationID, code protocol.Code) Changes {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var ch Changes
+	if st := m.pubs[pub]; st != nil {
+		m.endStream(st, &ch)
+		st.owner.sink.Deliver(Event{Type: protocol.TypePublishStopped,
+			Data: protocol.PublishStopped{StreamID: st.pub.StreamID, Code: code}})
+	}
+	return ch
+}
+
+// EndPlay implements Directory.
+func (m *Memory) EndPlay(id SessionID, pub PublicationID, code protocol.Code) Changes {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var ch Changes
+	s := m.sessions[id]
+	if s == nil {
+		return ch
+	}
+	for streamID, p := range s.plays {
+		if p == pub {
+			stopPlay(s, streamID, &ch)
+			s.sink.Deliver(Event{Type: protocol.TypePlayStopped, Data: protocol.PlayStopped{StreamID: streamID, Code: code}})
+			break
+		}
+	}
+	return ch
+}
+
 // leaveAll takes s out of every room; kicked sessions are told why.
 func (m *Memory) leaveAll(s *session, kicked bool, ch *Changes) {
 	for _, r := range sortedRooms(s.rooms) {
@@ -279,7 +313,7 @@ func (m *Memory) leaveAll(s *session, kicked bool, ch *Changes) {
 func (m *Memory) leave(s *session, r *room, kicked bool, ch *Changes) {
 	for _, st := range s.pubs {
 		if st.room == r {
-			endStream(st, ch)
+			m.endStream(st, ch)
 		}
 	}
 	me := r.members[s.id]
@@ -305,8 +339,9 @@ func (m *Memory) leave(s *session, r *room, kicked bool, ch *Changes) {
 }
 
 // endStream removes a publication, tells the room and stops its players.
-func endStream(st *stream, ch *Changes) {
+func (m *Memory) endStream(st *stream, ch *Changes) {
 	s := st.owner
+	delete(m.pubs, st.pub.ID)
 	delete(s.app.streams, st.pub.StreamID)
 	delete(st.room.streams, st.pub.StreamID)
 	delete(s.pubs, st.pub.StreamID)

@@ -103,7 +103,9 @@ func describe(evs []Event) []string {
 		case protocol.Kicked:
 			out = append(out, fmt.Sprintf("kicked %s %d", d.RoomID, d.Code))
 		case protocol.PlayStopped:
-			out = append(out, "play_stopped "+d.StreamID)
+			out = append(out, fmt.Sprintf("play_stopped %s %d", d.StreamID, d.Code))
+		case protocol.PublishStopped:
+			out = append(out, fmt.Sprintf("publish_stopped %s %d", d.StreamID, d.Code))
 		default:
 			out = append(out, e.Type)
 		}
@@ -258,7 +260,7 @@ func TestKickOut(t *testing.T) {
 		t.Fatalf("changes %+v", ch)
 	}
 	expect(t, "a", f.sinks["a"], "kicked r 1002050", "kicked r2 1002050")
-	expect(t, "b", f.sinks["b"], "stream r 1 [ua/sa]", "play_stopped sa", "user r 1 [{ua name-ua}]",
+	expect(t, "b", f.sinks["b"], "stream r 1 [ua/sa]", "play_stopped sa 0", "user r 1 [{ua name-ua}]",
 		"user r 0 [{ua name-ua}]")
 	expect(t, "a2", f.sinks["a2"], "reply")
 
@@ -341,8 +343,8 @@ func TestDisconnectEndsEverything(t *testing.T) {
 	if len(ch.EndedPublications) != 1 || len(ch.EndedPlays) != 1 || ch.EndedPlays[0].StreamID != "sb" {
 		t.Fatalf("changes %+v", ch)
 	}
-	expect(t, "b", f.sinks["b"], "stream r 1 [ua/sa]", "play_stopped sa", "user r 1 [{ua name-ua}]")
-	expect(t, "c", f.sinks["c"], "play_stopped sa")
+	expect(t, "b", f.sinks["b"], "stream r 1 [ua/sa]", "play_stopped sa 0", "user r 1 [{ua name-ua}]")
+	expect(t, "c", f.sinks["c"], "play_stopped sa 0")
 	// b's stream lost a player and lives on.
 	if _, err := f.d.Stream(f.ids["c"], "sb"); err != nil {
 		t.Fatal(err)
@@ -384,4 +386,54 @@ func TestPlayRules(t *testing.T) {
 		t.Fatalf("logout changes %+v", ch)
 	}
 	expect(t, "b", f.sinks["b"])
+}
+
+func TestMediaGone(t *testing.T) {
+	f := newFixture(t)
+	for _, n := range []string{"a", "b"} {
+		f.connect(n, 1)
+	}
+	f.mustLogin("a", "r", "ua", false)
+	f.mustLogin("b", "r", "ub", false)
+	if err := f.publish("a", "r", "s"); err != nil {
+		t.Fatal(err)
+	}
+	pub := f.pubID
+	if err := f.play("b", "s"); err != nil {
+		t.Fatal(err)
+	}
+	f.clear()
+
+	// The player's media connection died: only the player hears of it.
+	ch := f.d.EndPlay(f.ids["b"], pub, protocol.ErrPlayNetwork)
+	if len(ch.EndedPlays) != 1 {
+		t.Fatalf("changes %+v", ch)
+	}
+	expect(t, "b", f.sinks["b"], "play_stopped s 1004030")
+	if ch := f.d.EndPlay(f.ids["b"], pub, protocol.ErrPlayNetwork); !ch.Empty() {
+		t.Fatalf("second EndPlay %+v", ch)
+	}
+	expect(t, "b", f.sinks["b"])
+
+	// The publisher's media connection died: the stream ends for everyone.
+	if err := f.play("b", "s"); err != nil {
+		t.Fatal(err)
+	}
+	ch = f.d.EndPublication(pub, protocol.ErrPublishNetwork)
+	if len(ch.EndedPublications) != 1 {
+		t.Fatalf("changes %+v", ch)
+	}
+	expect(t, "a", f.sinks["a"], "publish_stopped s 1003025")
+	expect(t, "b", f.sinks["b"], "stream r 1 [ua/s]", "play_stopped s 0")
+	if ch := f.d.EndPublication(pub, protocol.ErrPublishNetwork); !ch.Empty() {
+		t.Fatalf("second EndPublication %+v", ch)
+	}
+	// The stream ID is free for a new publication, which an old failure
+	// report cannot end.
+	if err := f.publish("a", "r", "s"); err != nil {
+		t.Fatal(err)
+	}
+	if ch := f.d.EndPublication(pub, protocol.ErrPublishNetwork); !ch.Empty() {
+		t.Fatalf("stale EndPublication ended the new publication: %+v", ch)
+	}
 }

@@ -100,4 +100,13 @@ type Directory interface {
 	Play(s SessionID, streamID string, pub PublicationID, reply func()) error
 	// StopPlay forgets a play (no-op when not playing).
 	StopPlay(s SessionID, streamID string) Changes
+
+	// EndPublication ends a publication whose media is gone (its
+	// connection failed, or the client closed it without unpublishing), if
+	// it is still live: the room and the players hear of it as of an
+	// unpublish, and the publisher gets publish_stopped with code.
+	EndPublication(pub PublicationID, code protocol.Code) Changes
+	// EndPlay ends the session's play of pub whose media is gone, if the
+	// session still plays it, and tells it play_stopped with code.
+	EndPlay(s SessionID, pub PublicationID, code protocol.Code) Changes
 }

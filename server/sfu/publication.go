@@ -29,15 +29,26 @@ type publication struct {
 	keyframe   chan struct{} // cap 1: requests coalesce while one is pending
 	done       chan struct{} // closed by close()
 
+	closing  atomic.Bool // set before the server closes pc: its Closed state is no news
+	goneSent atomic.Bool
+
 	mu     sync.Mutex
 	closed bool
 	subs   map[uint64]*subscriber
 	wg     sync.WaitGroup // every goroutine this publication started
 }
 
-func newPublication(s *SFU, id uint64, label string, log *slog.Logger) (*publication, error) {
-	p := &publication{sfu: s, id: id, log: log, keyframe: make(chan struct{}, 1), done: make(chan struct{}),
-		subs: map[uint64]*subscriber{}}
+// gone reports whether a connection state means the peer's media is over:
+// ICE failed, or the client closed it (a DTLS close_notify closes pion's
+// PeerConnection).
+func gone(st webrtc.PeerConnectionState) bool {
+	return st == webrtc.PeerConnectionStateFailed || st == webrtc.PeerConnectionStateClosed
+}
+
+func newPublication(s *SFU, params PublishParams) (*publication, error) {
+	p := &publication{sfu: s, id: params.ID, log: params.Log, keyframe: make(chan struct{}, 1),
+		done: make(chan struct{}), subs: map[uint64]*subscriber{}}
+	label := params.Label
 	var err error
 	// Tracks exist before the publisher's media does, so subscribers can
 	// attach at once and get the very first packets.
@@ -53,6 +64,10 @@ func newPublication(s *SFU, id uint64, label string, log *slog.Logger) (*publica
 	p.pc.OnTrack(p.onTrack)
 	p.pc.OnConnectionStateChange(func(st webrtc.PeerConnectionState) {
 		p.log.Debug("publisher connection", "state", st.String())
+		if gone(st) && !p.closing.Load() && params.OnGone != nil && !p.goneSent.Swap(true) {
+			p.log.Info("publisher media connection ended", "state", st.String())
+			params.OnGone()
+		}
 	})
 	p.wg.Add(1)
 	go p.keyframeLoop()
@@ -169,9 +184,9 @@ func (p *publication) keyframeLoop() {
 }
 
 // play attaches a new subscriber.
-func (p *publication) play(ctx context.Context, id uint64, kinds offerKinds, offer string,
-	log *slog.Logger) (string, error) {
-	sub, err := newSubscriber(p, log)
+func (p *publication) play(ctx context.Context, params PlayParams, kinds offerKinds) (string, error) {
+	id := params.Subscriber
+	sub, err := newSubscriber(p, params)
 	if err != nil {
 		return "", err
 	}
@@ -187,7 +202,7 @@ func (p *publication) play(ctx context.Context, id uint64, kinds offerKinds, off
 	if old != nil {
 		old.close()
 	}
-	answer, err := negotiate(ctx, sub.pc, offer, protocol.ErrPlaySDPInvalid, func() error { return sub.attach(kinds) })
+	answer, err := negotiate(ctx, sub.pc, params.Offer, protocol.ErrPlaySDPInvalid, func() error { return sub.attach(kinds) })
 	if err != nil {
 		p.removeSubIf(id, sub)
 		return "", err
@@ -231,6 +246,7 @@ func (p *publication) close() {
 	for _, s := range subs {
 		s.close()
 	}
+	p.closing.Store(true)
 	if err := p.pc.Close(); err != nil {
 		p.log.Debug("close publisher PeerConnection", "err", err)
 	}

@@ -128,30 +128,38 @@ func New(cfg Config) (*SFU, error) {
 // LocalAddr is the UDP address media flows through.
 func (s *SFU) LocalAddr() net.Addr { return s.conn.LocalAddr() }
 
-// Publish answers a publisher's offer (one sendonly video and/or audio
-// m-line) and registers the publication under id. The answer carries all
-// candidates (non-trickle). Errors carry ErrPublishSDPInvalid for offers the
-// server cannot use.
-func (s *SFU) Publish(ctx context.Context, id uint64, label, offer string, log *slog.Logger) (string, error) {
-	if _, err := checkOffer(offer, "sendonly", protocol.ErrPublishSDPInvalid); err != nil {
+// PublishParams describes one publish.
+type PublishParams struct {
+	ID     uint64 // the caller's name for the publication
+	Label  string // media stream label (msid) of the tracks subscribers get
+	Offer  string // sendonly video and/or audio, all candidates included
+	Log    *slog.Logger
+	OnGone func() // called once, never blocking, if the publisher's connection fails or the client closes it
+}
+
+// Publish answers a publisher's offer and registers the publication under
+// p.ID. The answer carries all candidates (non-trickle). Errors carry
+// ErrPublishSDPInvalid for offers the server cannot use.
+func (s *SFU) Publish(ctx context.Context, p PublishParams) (string, error) {
+	if _, err := checkOffer(p.Offer, "sendonly", protocol.ErrPublishSDPInvalid); err != nil {
 		return "", err
 	}
-	p, err := newPublication(s, id, label, log)
+	pub, err := newPublication(s, p)
 	if err != nil {
 		return "", err
 	}
 	s.mu.Lock()
-	if s.closed || s.pubs[id] != nil {
+	if s.closed || s.pubs[p.ID] != nil {
 		s.mu.Unlock()
-		p.close()
+		pub.close()
 		return "", protocol.Errorf(protocol.ErrPublishNetwork, "server is shutting down")
 	}
-	s.pubs[id] = p
+	s.pubs[p.ID] = pub
 	s.mu.Unlock()
 
-	answer, err := negotiate(ctx, p.pc, offer, protocol.ErrPublishSDPInvalid, nil)
+	answer, err := negotiate(ctx, pub.pc, p.Offer, protocol.ErrPublishSDPInvalid, nil)
 	if err != nil {
-		s.Unpublish(id)
+		s.Unpublish(p.ID)
 		return "", err
 	}
 	return answer, nil
@@ -169,21 +177,29 @@ func (s *SFU) Unpublish(id uint64) {
 	}
 }
 
-// Play answers a subscriber's offer (recvonly video and/or audio) with the
-// publication's tracks, registered as subscriber sub of publication pub
-// (replacing an earlier one with the same numbers).
-func (s *SFU) Play(ctx context.Context, pub, sub uint64, offer string, log *slog.Logger) (string, error) {
-	kinds, err := checkOffer(offer, "recvonly", protocol.ErrPlaySDPInvalid)
+// PlayParams describes one play.
+type PlayParams struct {
+	Publication uint64 // the ID of a live publication
+	Subscriber  uint64 // the caller's name for the subscriber, unique per publication
+	Offer       string // recvonly video and/or audio, all candidates included
+	Log         *slog.Logger
+	OnGone      func() // called once, never blocking, if the subscriber's connection fails or the client closes it
+}
+
+// Play answers a subscriber's offer with the publication's tracks. A
+// subscriber with the same numbers is replaced.
+func (s *SFU) Play(ctx context.Context, p PlayParams) (string, error) {
+	kinds, err := checkOffer(p.Offer, "recvonly", protocol.ErrPlaySDPInvalid)
 	if err != nil {
 		return "", err
 	}
 	s.mu.Lock()
-	p := s.pubs[pub]
+	pub := s.pubs[p.Publication]
 	s.mu.Unlock()
-	if p == nil {
+	if pub == nil {
 		return "", protocol.Errorf(protocol.ErrPlayStreamNotFound, "the stream has ended")
 	}
-	return p.play(ctx, sub, kinds, offer, log)
+	return pub.play(ctx, p, kinds)
 }
 
 // StopPlay closes one subscriber. Unknown numbers are ignored.

@@ -66,7 +66,8 @@ func TestForwardAndKeyframes(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer pub.Close()
-	answer, err := s.Publish(ctx, 1, "stream-1", offer, log)
+	answer, err := s.Publish(ctx, PublishParams{ID: 1, Label: "stream-1", Offer: offer, Log: log,
+		OnGone: func() { t.Error("publisher reported gone after a server-side unpublish") }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,7 +81,8 @@ func TestForwardAndKeyframes(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer sub.Close()
-	answer, err = s.Play(ctx, 1, 7, offer, log)
+	answer, err = s.Play(ctx, PlayParams{Publication: 1, Subscriber: 7, Offer: offer, Log: log,
+		OnGone: func() { t.Error("subscriber reported gone after a server-side unpublish") }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -172,16 +174,16 @@ func TestBadOffers(t *testing.T) {
 	for _, tc := range cases {
 		var err error
 		if tc.play {
-			_, err = s.Play(ctx, 1, 1, tc.offer, log)
+			_, err = s.Play(ctx, PlayParams{Publication: 1, Subscriber: 1, Offer: tc.offer, Log: log})
 		} else {
-			_, err = s.Publish(ctx, 1, "x", tc.offer, log)
+			_, err = s.Publish(ctx, PublishParams{ID: 1, Label: "x", Offer: tc.offer, Log: log})
 		}
 		if protocol.CodeOf(err) != tc.code {
 			t.Errorf("%s: got %v, want %s", tc.name, err, tc.code.Name())
 		}
 	}
 	// Playing a publication that does not exist.
-	if _, err := s.Play(ctx, 99, 1, subOffer, log); protocol.CodeOf(err) != protocol.ErrPlayStreamNotFound {
+	if _, err := s.Play(ctx, PlayParams{Publication: 99, Subscriber: 1, Offer: subOffer, Log: log}); protocol.CodeOf(err) != protocol.ErrPlayStreamNotFound {
 		t.Errorf("unknown publication: %v", err)
 	}
 }
@@ -196,5 +198,64 @@ func TestWantsKeyframe(t *testing.T) {
 	}
 	if !wantsKeyframe(append(append([]byte{}, rr...), pli...)) || !wantsKeyframe(fir) {
 		t.Error("missed a keyframe request")
+	}
+}
+
+// When a client closes its PeerConnection without a word on signaling, the
+// SFU reports the publication or subscriber gone, once.
+func TestClientClosesReportsGone(t *testing.T) {
+	s := newSFU(t)
+	ctx := testCtx(t)
+	log := slog.New(slog.DiscardHandler)
+	api, err := testkit.NewAPI()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pubGone, subGone := make(chan struct{}, 2), make(chan struct{}, 2)
+	pub, offer, err := testkit.NewPublisher(api)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pub.Close()
+	answer, err := s.Publish(ctx, PublishParams{ID: 1, Offer: offer, Log: log, OnGone: func() { pubGone <- struct{}{} }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := pub.Accept(answer); err != nil {
+		t.Fatal(err)
+	}
+	pub.Start()
+	sub, offer, err := testkit.NewSubscriber(api)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sub.Close()
+	answer, err = s.Play(ctx, PlayParams{Publication: 1, Subscriber: 2, Offer: offer, Log: log,
+		OnGone: func() { subGone <- struct{}{} }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sub.Accept(answer); err != nil {
+		t.Fatal(err)
+	}
+	if err := sub.WaitKinds("va", 10*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	wait := func(what string, ch chan struct{}) {
+		t.Helper()
+		select {
+		case <-ch:
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%s not reported", what)
+		}
+	}
+	sub.Close()
+	wait("subscriber gone", subGone)
+	pub.Close()
+	wait("publisher gone", pubGone)
+	s.Unpublish(1)
+	time.Sleep(100 * time.Millisecond)
+	if len(pubGone)+len(subGone) != 0 {
+		t.Fatal("gone reported twice")
 	}
 }

@@ -17,24 +17,41 @@ type subscriber struct {
 	log *slog.Logger
 	pc  *webrtc.PeerConnection
 
-	mu     sync.Mutex
-	closed bool
-	wg     sync.WaitGroup // the RTCP readers
+	mu       sync.Mutex
+	closed   bool // set before the server closes pc
+	goneSent bool
+	wg       sync.WaitGroup // the RTCP readers
 }
 
-func newSubscriber(p *publication, log *slog.Logger) (*subscriber, error) {
+func newSubscriber(p *publication, params PlayParams) (*subscriber, error) {
 	pc, err := p.sfu.api.NewPeerConnection(webrtc.Configuration{})
 	if err != nil {
 		return nil, protocol.Errorf(protocol.ErrInternal, "new PeerConnection: "+err.Error())
 	}
-	s := &subscriber{pub: p, log: log, pc: pc}
+	s := &subscriber{pub: p, log: params.Log, pc: pc}
 	pc.OnConnectionStateChange(func(st webrtc.PeerConnectionState) {
 		s.log.Debug("subscriber connection", "state", st.String())
-		if st == webrtc.PeerConnectionStateConnected {
+		switch {
+		case st == webrtc.PeerConnectionStateConnected:
 			p.requestKeyframe() // the new subscriber cannot decode until the next keyframe
+		case gone(st) && params.OnGone != nil && s.reportGone():
+			s.log.Info("subscriber media connection ended", "state", st.String())
+			params.OnGone()
 		}
 	})
 	return s, nil
+}
+
+// reportGone says whether a Failed or Closed state is news to report: not
+// when the server closed the PeerConnection itself, and only once.
+func (s *subscriber) reportGone() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed || s.goneSent {
+		return false
+	}
+	s.goneSent = true
+	return true
 }
 
 // attach adds the publication's tracks for the kinds the offer asked for;

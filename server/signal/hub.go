@@ -13,6 +13,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"github.com/parley-rtc/parley/server/config"
+	"github.com/parley-rtc/parley/server/protocol"
 	"github.com/parley-rtc/parley/server/room"
 	"github.com/parley-rtc/parley/server/sfu"
 )
@@ -106,6 +107,33 @@ func (h *Hub) Close() {
 		c.shutdown()
 	}
 	h.wg.Wait()
+}
+
+// spawn runs f on a goroutine the hub owns (Close waits for it); after
+// Close it does nothing.
+func (h *Hub) spawn(f func()) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.closed {
+		return
+	}
+	h.wg.Add(1)
+	go func() {
+		defer h.wg.Done()
+		f()
+	}()
+}
+
+// publisherGone ends a publication whose media connection failed or was
+// closed by the client, so no ghost stream stays listed. The SFU calls it
+// on a pion goroutine, which must not wait for the publication to close.
+func (h *Hub) publisherGone(pub room.PublicationID) {
+	h.spawn(func() { h.apply(h.dir.EndPublication(pub, protocol.ErrPublishNetwork)) })
+}
+
+// subscriberGone likewise ends a play whose media connection ended.
+func (h *Hub) subscriberGone(s room.SessionID, pub room.PublicationID) {
+	h.spawn(func() { h.apply(h.dir.EndPlay(s, pub, protocol.ErrPlayNetwork)) })
 }
 
 // apply tears down the media a directory change ended.

@@ -7,6 +7,7 @@ import (
 
 	"github.com/parley-rtc/parley/server/protocol"
 	"github.com/parley-rtc/parley/server/room"
+	"github.com/parley-rtc/parley/server/sfu"
 )
 
 // handle runs one message on the read goroutine. Requests are handled one
@@ -162,7 +163,8 @@ func (c *conn) publish(env protocol.Envelope) error {
 	}
 	log := c.log.With("room", req.RoomID, "user", c.userID, "stream", req.StreamID)
 	id := room.PublicationID(c.hub.nextPub.Add(1))
-	answer, err := c.hub.sfu.Publish(c.ctx, uint64(id), req.StreamID, req.SDP, log)
+	answer, err := c.hub.sfu.Publish(c.ctx, sfu.PublishParams{ID: uint64(id), Label: req.StreamID, Offer: req.SDP,
+		Log: log, OnGone: func() { c.hub.publisherGone(id) }})
 	if err != nil {
 		return err
 	}
@@ -199,7 +201,8 @@ func (c *conn) play(env protocol.Envelope) error {
 		return err
 	}
 	log := c.log.With("user", c.userID, "stream", req.StreamID)
-	answer, err := c.hub.sfu.Play(c.ctx, uint64(pub), uint64(c.id), req.SDP, log)
+	answer, err := c.hub.sfu.Play(c.ctx, sfu.PlayParams{Publication: uint64(pub), Subscriber: uint64(c.id),
+		Offer: req.SDP, Log: log, OnGone: func() { c.hub.subscriberGone(c.id, pub) }})
 	if err != nil {
 		return err
 	}
