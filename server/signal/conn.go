@@ -15,11 +15,10 @@ import (
 
 // Timing of a connection, as in gorilla's chat example.
 const (
-	handshakeTimeout = 10 * time.Second  // hello and auth must be done by then
-	pongWait         = 30 * time.Second  // silence allowed after auth
-	pingPeriod       = pongWait * 9 / 10 // server pings, the client's pongs extend pongWait
-	writeWait        = 10 * time.Second  // one message write
-	sendQueue        = 256               // messages waiting for a slow client before it is dropped
+	handshakeTimeout = 10 * time.Second // hello and auth must be done by then
+	pongWait         = 30 * time.Second // silence allowed after auth; the server pings at 9/10 of it
+	writeWait        = 10 * time.Second // one message write
+	sendQueue        = 256              // messages waiting for a slow client before it is dropped
 )
 
 // outMsg is one queued message; close asks the writer to close the
@@ -141,10 +140,10 @@ func (c *conn) readPump() {
 		c.hub.wg.Done()
 	}()
 	c.ws.SetReadLimit(protocol.MaxMessageBytes)
-	_ = c.ws.SetReadDeadline(time.Now().Add(handshakeTimeout))
+	_ = c.ws.SetReadDeadline(time.Now().Add(c.hub.handshakeTimeout))
 	c.ws.SetPongHandler(func(string) error {
 		if c.state == stateReady {
-			return c.ws.SetReadDeadline(time.Now().Add(pongWait))
+			return c.ws.SetReadDeadline(time.Now().Add(c.hub.pongWait))
 		}
 		return nil
 	})
@@ -159,19 +158,19 @@ func (c *conn) readPump() {
 		if c.state == stateFailed {
 			continue
 		}
-		if c.state == stateReady {
-			_ = c.ws.SetReadDeadline(time.Now().Add(pongWait))
-		}
 		if mt != websocket.TextMessage {
 			c.fail(0, protocol.Errorf(protocol.ErrProtocol, "messages are JSON text frames"))
-			continue
+		} else {
+			c.handle(b)
 		}
-		c.handle(b)
+		if c.state == stateReady { // any message, the auth included, proves the client alive
+			_ = c.ws.SetReadDeadline(time.Now().Add(c.hub.pongWait))
+		}
 	}
 }
 
 func (c *conn) writePump() {
-	ping := time.NewTicker(pingPeriod)
+	ping := time.NewTicker(c.hub.pongWait * 9 / 10)
 	defer func() {
 		ping.Stop()
 		_ = c.ws.Close() // ends the reader too

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/gorilla/websocket"
 
@@ -24,6 +25,12 @@ type Config struct {
 	Directory room.Directory
 	SFU       *sfu.SFU
 	Logger    *slog.Logger
+	// HandshakeTimeout is how long a client has to complete hello and
+	// auth; 0 means 10 s.
+	HandshakeTimeout time.Duration
+	// PongWait is how long an authenticated client may stay silent; the
+	// server pings at 9/10 of it. 0 means 30 s.
+	PongWait time.Duration
 }
 
 // Hub owns every signaling connection of a server.
@@ -33,9 +40,11 @@ type Hub struct {
 	sfu  *sfu.SFU
 	log  *slog.Logger
 
-	upgrader    websocket.Upgrader
-	nextSession atomic.Uint64
-	nextPub     atomic.Uint64
+	handshakeTimeout time.Duration
+	pongWait         time.Duration
+	upgrader         websocket.Upgrader
+	nextSession      atomic.Uint64
+	nextPub          atomic.Uint64
 
 	mu     sync.Mutex
 	closed bool
@@ -46,7 +55,13 @@ type Hub struct {
 // NewHub returns a hub serving cfg.Apps.
 func NewHub(cfg Config) *Hub {
 	h := &Hub{apps: map[uint32][]byte{}, dir: cfg.Directory, sfu: cfg.SFU, log: cfg.Logger,
-		conns: map[*conn]struct{}{}}
+		handshakeTimeout: cfg.HandshakeTimeout, conns: map[*conn]struct{}{}}
+	if h.handshakeTimeout <= 0 {
+		h.handshakeTimeout = handshakeTimeout
+	}
+	if h.pongWait = cfg.PongWait; h.pongWait <= 0 {
+		h.pongWait = pongWait
+	}
 	if h.log == nil {
 		h.log = slog.Default()
 	}
