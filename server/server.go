@@ -169,8 +169,9 @@ func (s *Server) routes() http.Handler {
 			return
 		}
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		fmt.Fprintf(w, "Parley server\n\nSignaling: %s (websocket, protocol version %d)\nHealth: /healthz\n",
-			s.URL(), protocol.Version)
+		// The Host the browser used is the one other machines reach us by.
+		fmt.Fprintf(w, "Parley server\n\nSignaling: ws://%s (websocket, protocol version %d)\nHealth: /healthz\n",
+			r.Host, protocol.Version)
 	})
 	return mux
 }
