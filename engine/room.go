@@ -233,6 +233,33 @@ func (e *Engine) onServerEvent(env protocol.Envelope) {
 			p.close()
 		}
 		e.afterRoomsGone()
+	case protocol.TypePublishStopped:
+		var ps protocol.PublishStopped
+		if protocol.DecodeData(env, &ps) != nil {
+			return
+		}
+		e.mu.Lock()
+		var stopped *publisher
+		var capture *videoCapture
+		for ch, p := range e.pubs {
+			if p != nil && p.streamID == ps.StreamID {
+				e.pubs[ch] = nil
+				capture = e.detachPublisherLocked(p)
+				stopped = p
+				e.emit(Event{Kind: EventPublisherStateUpdate, StreamID: p.streamID, State: PublisherNoPublish, Code: ps.Code, Extended: "{}"})
+			}
+		}
+		e.mu.Unlock()
+		if stopped != nil {
+			e.wg.Add(1)
+			go func() {
+				defer e.wg.Done()
+				stopped.close()
+				if capture != nil {
+					capture.stop()
+				}
+			}()
+		}
 	case protocol.TypePlayStopped:
 		var ps protocol.PlayStopped
 		if protocol.DecodeData(env, &ps) != nil {
