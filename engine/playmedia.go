@@ -98,8 +98,10 @@ func (a *attempt) readAudio(t *webrtc.TrackRemote) {
 	defer dec.Close()
 	src := e.mixer.AddSource(p.streamID)
 	defer src.Close()
-	pcm := make([]int16, 5760*2) // the longest Opus frame, 120 ms stereo
+	pcm := make([]int16, opus.MaxFrameSamples*2) // the longest Opus frame, 120 ms stereo
 	var r rtpReader
+	var lastSeq uint16
+	started := false
 	for {
 		pkt, n, err := r.read(t)
 		if err != nil {
@@ -109,6 +111,22 @@ func (a *attempt) readAudio(t *webrtc.TrackRemote) {
 			continue
 		}
 		p.stats.audioBytes.Add(uint64(n))
+		// A short gap is concealed (PLC) so that the mix keeps its timing;
+		// late or duplicate packets are dropped.
+		gap := int(pkt.SequenceNumber - lastSeq - 1)
+		if started && gap >= 0x8000 {
+			continue
+		}
+		if started && gap > 0 && gap <= 5 {
+			if spc, err := dec.PacketSamples(pkt.Payload); err == nil {
+				for i := 0; i < gap; i++ {
+					if k, err := dec.DecodePLC(pcm, spc); err == nil {
+						src.Push(pcm[:k*2])
+					}
+				}
+			}
+		}
+		lastSeq, started = pkt.SequenceNumber, true
 		spc, err := dec.Decode(pkt.Payload, pcm)
 		if err != nil {
 			continue
