@@ -365,7 +365,8 @@ typedef struct parley_server parley_server;
 typedef struct parley_engine_profile {
   uint32_t struct_size;    /**< sizeof(parley_engine_profile) */
   uint32_t app_id;         /**< non-zero; PARLEY_DEV_APP_ID for a dev server */
-  const char *app_sign;    /**< 64 hex digits (32 bytes); NULL or "" when the app logs in with tokens */
+  const char *app_sign;    /**< 64 hex digits (32 bytes); NULL or "" when the app logs in with tokens
+                                (token login comes later: until then an app sign is required) */
   int32_t scenario;        /**< parley_scenario */
   const char *server_url;  /**< "ws://host:port" or "wss://..."; NULL or "" means $PARLEY_SERVER_URL if set and
                                 not empty, else PARLEY_DEFAULT_SERVER_URL ("ws://127.0.0.1:7880") */
@@ -513,17 +514,17 @@ typedef struct parley_room_config {
 } parley_room_config;
 
 /**
- * Video settings of one publish channel. A field left 0 keeps the
- * scenario's default.
+ * Video settings of one publish channel. A field left 0 keeps its current
+ * value (at first, the scenario's default).
  */
 typedef struct parley_video_config {
   uint32_t struct_size;     /**< sizeof(parley_video_config) */
-  uint32_t capture_width;   /**< camera or test pattern size: 0, or even and 16-4096 */
+  uint32_t capture_width;   /**< camera or test pattern size: 0, or even and at most 4096 */
   uint32_t capture_height;
-  uint32_t encode_width;    /**< size sent to players: 0, or even and 16-4096 */
+  uint32_t encode_width;    /**< size sent to players: 0, or even and at most 4096 */
   uint32_t encode_height;
-  uint32_t fps;             /**< 0, or 1-60 */
-  uint32_t bitrate_kbps;    /**< 0, or 10-20000 */
+  uint32_t fps;             /**< 0-60 */
+  uint32_t bitrate_kbps;    /**< 0-20000 */
   int32_t codec;            /**< parley_video_codec */
 } parley_video_config;
 
@@ -625,7 +626,8 @@ extern PARLEY_API const char *PARLEY_CALL parley_error_message(int32_t code);
  * is made by parley_login_room. Several engines may live in one process.
  *
  * \param profile app ID, app sign, scenario, server URL and flags; copied.
- *                app_id must be non-zero, app_sign NULL/"" or 64 hex digits,
+ *                app_id must be non-zero, app_sign 64 hex digits (NULL or ""
+ *                is for token login, which this version does not have yet),
  *                scenario a parley_scenario, server_url NULL/"" or a ws:// or
  *                wss:// URL, flags 0 or PARLEY_ENGINE_FLAG_POLL_EVENTS.
  * \param handler the callbacks, or NULL for none yet; copied (the user_data
@@ -881,11 +883,11 @@ extern PARLEY_API int32_t PARLEY_CALL parley_stop_preview(parley_engine *e, int3
  * fields wait for the next start.
  *
  * \param e the engine.
- * \param config the settings; copied. Fields left 0 keep the scenario's default.
+ * \param config the settings; copied. Fields left 0 keep their current value.
  * \param channel a parley_publish_channel.
  * \returns PARLEY_OK; PARLEY_ERR_INVALID_HANDLE; PARLEY_ERR_INVALID_ARGUMENT
- *          (config NULL, a size odd or outside 16-4096, fps above 60,
- *          bitrate outside 10-20000, unknown codec);
+ *          (config NULL, a size odd or above 4096, fps above 60, bitrate
+ *          above 20000, a codec that is not a parley_video_codec);
  *          PARLEY_ERR_INVALID_STRUCT_SIZE; PARLEY_ERR_INVALID_CHANNEL;
  *          PARLEY_ERR_CODEC_UNSUPPORTED (a codec this build lacks).
  *
@@ -902,15 +904,17 @@ extern PARLEY_API int32_t PARLEY_CALL parley_set_video_config(parley_engine *e, 
  * Choose where a channel's video comes from (default: CAMERA).
  *
  * May be called at any time; while the channel publishes or previews, the
- * new source takes over from its first frame. Without a camera, CAMERA
- * publishes no video frames and on_debug_error reports
- * PARLEY_ERR_DEVICE_NOT_FOUND.
+ * new source takes over from its first frame. Publishing or previewing from
+ * a camera that is missing sends no frames and reports
+ * PARLEY_ERR_DEVICE_NOT_FOUND through on_debug_error.
  *
  * \param e the engine.
  * \param source a parley_video_source.
  * \param channel a parley_publish_channel.
  * \returns PARLEY_OK; PARLEY_ERR_INVALID_HANDLE; PARLEY_ERR_INVALID_ARGUMENT
- *          (unknown source); PARLEY_ERR_INVALID_CHANNEL.
+ *          (unknown source); PARLEY_ERR_INVALID_CHANNEL;
+ *          PARLEY_ERR_DEVICE_NOT_FOUND (CAMERA on a machine without one;
+ *          in this version of the library, always).
  *
  * \threadsafety It is safe to call this function from any thread.
  *
@@ -922,13 +926,14 @@ extern PARLEY_API int32_t PARLEY_CALL parley_set_video_source(parley_engine *e, 
  * Choose where the published audio comes from (default: MICROPHONE).
  *
  * May be called at any time; while publishing, the new source takes over at
- * once. Without a microphone, MICROPHONE publishes silence and on_debug_error
- * reports PARLEY_ERR_DEVICE_NOT_FOUND.
+ * once. Publishing from a microphone that is missing sends silence and
+ * reports PARLEY_ERR_DEVICE_NOT_FOUND through on_debug_error.
  *
  * \param e the engine.
  * \param source a parley_audio_source.
  * \returns PARLEY_OK; PARLEY_ERR_INVALID_HANDLE; PARLEY_ERR_INVALID_ARGUMENT
- *          (unknown source).
+ *          (unknown source); PARLEY_ERR_DEVICE_NOT_FOUND (MICROPHONE on a
+ *          machine without one; in this version of the library, always).
  *
  * \threadsafety It is safe to call this function from any thread.
  *
@@ -1192,8 +1197,9 @@ extern PARLEY_API int32_t PARLEY_CALL parley_server_start(const char *config_jso
 
 /**
  * Stop an embedded server: closes its listener and every connection and
- * returns when it is stopped. Engines connected to it see their rooms
- * reconnect (RECONNECTING). The handle is invalid afterwards.
+ * returns when it is stopped. Engines connected to it lose their rooms
+ * (RECONNECTING, or in this version at once RECONNECT_FAILED with
+ * PARLEY_ERR_ROOM_NETWORK). The handle is invalid afterwards.
  *
  * \param s the server.
  * \returns PARLEY_OK; PARLEY_ERR_INVALID_HANDLE.
@@ -1228,7 +1234,7 @@ extern PARLEY_API int32_t PARLEY_CALL parley_set_log_callback(parley_log_fn fn, 
 
 /**
  * Set the lowest level of message that is logged (process-wide; default
- * PARLEY_LOG_LEVEL_INFO).
+ * PARLEY_LOG_LEVEL_WARN).
  *
  * \param level a parley_log_level: 0 debug, 1 info, 2 warn, 3 error.
  * \returns PARLEY_OK; PARLEY_ERR_INVALID_ARGUMENT (another value).
