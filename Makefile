@@ -1,0 +1,98 @@
+# Parley — everyday entry points. Every target installs what is missing first
+# (scripts/deps.sh), so each one works on a fresh Debian machine.
+#
+#   make lib        build/libparley.so
+#   make test       go vet, go test -race, the C tests, the C tests again under ASan
+#   make memcheck   the C tests under valgrind memcheck (slow)
+#   make demo       run the demo call (cmd/parley-demo)
+#   make bench      Go benchmarks, then cmd/parley-bench
+#   make clean      remove the build directories
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+
+export PATH := /usr/local/go/bin:$(PATH)
+export CGO_ENABLED := 1
+# The system libopus and libvpx through pkg-config: mediadevices' bundled
+# Opus does not link into a c-shared library.
+export GOFLAGS ?= -tags=dynamic
+
+GO ?= go
+CMAKE ?= cmake
+CTEST ?= ctest
+BUILD ?= build
+ASAN_BUILD ?= build-asan
+VALGRIND_BUILD ?= build-valgrind
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+CMAKE_FLAGS ?=
+CTEST_FLAGS ?= --output-on-failure
+BENCH_PKGS ?= ./...
+BENCH_ARGS ?=
+DEMO_ARGS ?=
+
+LIB := $(abspath $(BUILD))/libparley.so
+
+# Debian installs openh264's headers in /usr/include/wels; the Go wrappers
+# include <openh264/codec_api.h>. Same directory as CMakeLists.txt makes.
+ifneq ($(wildcard /usr/include/wels/codec_api.h),)
+CGO_INCLUDE := $(abspath $(BUILD))/cgo-include
+export CGO_CFLAGS ?= -O2 -g -I$(CGO_INCLUDE)
+export CGO_CXXFLAGS ?= -O2 -g -I$(CGO_INCLUDE)
+endif
+
+.PHONY: all deps lib c test test-go test-c test-asan memcheck demo bench clean
+# The tests measure real-time calls: never run two of these steps at once.
+.NOTPARALLEL:
+
+all: lib
+
+deps:
+	scripts/deps.sh
+ifdef CGO_INCLUDE
+	mkdir -p $(CGO_INCLUDE) && ln -sfn /usr/include/wels $(CGO_INCLUDE)/openh264
+endif
+
+lib: deps
+	$(CMAKE) -S . -B $(BUILD) $(CMAKE_FLAGS)
+	$(CMAKE) --build $(BUILD) --target parley_lib
+
+# The library and the C test programs.
+c: deps
+	$(CMAKE) -S . -B $(BUILD) $(CMAKE_FLAGS)
+	$(CMAKE) --build $(BUILD) -j $(JOBS)
+
+test: deps
+	$(MAKE) --no-print-directory test-go test-c test-asan
+
+test-go:
+	$(GO) vet ./...
+	$(GO) test -race -count=1 ./...
+
+test-c: c
+	$(CTEST) --test-dir $(BUILD) $(CTEST_FLAGS)
+
+# The C programs again, built with AddressSanitizer, against the same library.
+test-asan: c
+	$(CMAKE) -S . -B $(ASAN_BUILD) -DPARLEY_SANITIZE=address -DPARLEY_PREBUILT_LIBRARY=$(LIB) $(CMAKE_FLAGS)
+	$(CMAKE) --build $(ASAN_BUILD) -j $(JOBS)
+	$(CTEST) --test-dir $(ASAN_BUILD) -L '^c$$' $(CTEST_FLAGS)
+
+# The C programs under valgrind memcheck (tests/c/go.supp hides the Go runtime).
+memcheck: c
+	$(CMAKE) -S . -B $(VALGRIND_BUILD) -DPARLEY_VALGRIND=ON -DPARLEY_PREBUILT_LIBRARY=$(LIB) $(CMAKE_FLAGS)
+	$(CMAKE) --build $(VALGRIND_BUILD) -j $(JOBS)
+	$(CTEST) --test-dir $(VALGRIND_BUILD) -L '^c$$' $(CTEST_FLAGS)
+
+demo: lib
+	$(GO) run ./cmd/parley-demo $(DEMO_ARGS)
+
+bench: deps
+	$(GO) test -run '^$$' -bench . -count 5 $(BENCH_PKGS)
+	@if [[ -d cmd/parley-bench ]]; then \
+	  echo "$(GO) run ./cmd/parley-bench $(BENCH_ARGS)"; $(GO) run ./cmd/parley-bench $(BENCH_ARGS); \
+	else \
+	  echo "make bench: cmd/parley-bench does not exist yet; skipped"; \
+	fi
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD) $(VALGRIND_BUILD)

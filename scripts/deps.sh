@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Installs what Parley's build and tests need on a Debian machine, and only
+# what is missing, then downloads the Go modules. Safe to run again and again:
+# when everything is there it changes nothing and takes a moment.
+#
+# Go itself is expected at /usr/local/go (or on PATH); Debian's golang
+# packages are too old and are not used.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export PATH="/usr/local/go/bin:$PATH"
+
+# The sanitizer runtime matches the clang version; Debian 12's clang is 14.
+clang_rt="libclang-rt-14-dev"
+if command -v clang >/dev/null 2>&1; then
+  v="$(clang -dumpversion 2>/dev/null | cut -d. -f1)"
+  [[ -n "$v" ]] && clang_rt="libclang-rt-$v-dev"
+fi
+
+packages=(
+  build-essential pkg-config cmake # C toolchain for cgo, CMake for the library and the C tests
+  libvpx-dev libopus-dev libyuv-dev # codecs and colour conversion, through cgo
+  clang "$clang_rt"                # ASan for the C tests
+  valgrind                         # memcheck for the C tests
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg -s "$p" >/dev/null 2>&1; then
+    missing+=("$p")
+  fi
+done
+
+if ((${#missing[@]} > 0)); then
+  if [[ "$(id -u)" == 0 ]]; then
+    sudo=()
+  elif command -v sudo >/dev/null 2>&1; then
+    sudo=(sudo)
+  else
+    echo "deps.sh: missing ${missing[*]}, and neither root nor sudo to install them" >&2
+    exit 1
+  fi
+  echo "deps.sh: installing ${missing[*]}"
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
+fi
+
+if ! command -v go >/dev/null 2>&1; then
+  echo "deps.sh: Go not found: install it at /usr/local/go (see go.mod for the version)" >&2
+  exit 1
+fi
+(cd "$root" && go mod download)
