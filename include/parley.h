@@ -43,6 +43,9 @@
  *   identifiers and strings (PARLEY_ERR_INVALID_ROOM_ID, ...), numeric and enum
  *   ranges (PARLEY_ERR_INVALID_ARGUMENT, PARLEY_ERR_INVALID_CHANNEL), and last
  *   the state of the engine (PARLEY_ERR_NOT_LOGGED_IN, ...).
+ * - A function that creates something writes the new handle through its
+ *   out-parameter, and on any error writes NULL there (when the out-pointer
+ *   itself is not NULL), so a failed create never leaves a stale value.
  * - Handles (parley_engine, parley_view, parley_server) are opaque: the
  *   pointer value is a key into the library's own table, never the address
  *   of anything, and a key is never reused within a process. A NULL,
