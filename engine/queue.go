@@ -107,8 +107,14 @@ func (q *queue) call(h func(Event), ev Event) {
 }
 
 // pollEvents dispatches up to max queued events (0: all that are queued now)
-// on the caller's goroutine and returns how many it dispatched.
+// on the caller's goroutine and returns how many it dispatched. A poll from
+// inside a callback, or while another thread polls, dispatches nothing and
+// returns 0: callbacks never overlap and a nested poll never deadlocks.
 func (q *queue) pollEvents(max int) int {
+	if !q.callMu.TryLock() {
+		return 0
+	}
+	defer q.callMu.Unlock()
 	n := 0
 	q.mu.Lock()
 	limit := len(q.events)
@@ -121,7 +127,9 @@ func (q *queue) pollEvents(max int) int {
 		q.events = q.events[1:]
 		h := q.handler
 		q.mu.Unlock()
-		q.call(h, ev)
+		if h != nil {
+			h(ev)
+		}
 		n++
 		q.mu.Lock()
 	}
