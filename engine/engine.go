@@ -46,20 +46,20 @@ type Engine struct {
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 
-	mu         sync.Mutex
-	destroyed  bool
-	conn       *connection
-	rooms      map[string]*room
-	roomOrder  []string
-	userID     string
-	pubs       [numChannels]*publisher
-	captures   [numChannels]*videoCapture
-	audioCap   *audioCapture
-	players    map[string]*player
-	videoCfg   [numChannels]VideoConfig
-	videoSrc   [numChannels]VideoSource
-	audioSrc   AudioSource
-	audioKbps  int
+	mu        sync.Mutex
+	destroyed bool
+	conn      *connection
+	rooms     map[string]*room
+	roomOrder []string
+	userID    string
+	pubs      [numChannels]*publisher
+	captures  [numChannels]*videoCapture
+	audioCap  *audioCapture
+	players   map[string]*player
+	videoCfg  [numChannels]VideoConfig
+	videoSrc  [numChannels]VideoSource
+	audioSrc  AudioSource
+	audioKbps int
 }
 
 // New validates cfg and creates an engine. It does not connect: the first
