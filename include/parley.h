@@ -67,11 +67,13 @@
  * - Enums travel as int32_t. Their numeric values are fixed forever; the enum
  *   types below exist to name the constants and are never used as the type
  *   of a field or parameter.
- * - Strings are UTF-8 and NUL-terminated. A NULL string argument or field
- *   counts as the empty string (so a NULL room ID fails like "" does, and a
- *   NULL user name is an empty name). The library copies every string, struct
- *   and buffer it is given before the call returns. Strings, structs and
- *   arrays handed to a callback are valid only during that callback.
+ * - Strings are UTF-8 and NUL-terminated. A NULL where a string is required
+ *   (an ID) is PARLEY_ERR_INVALID_ARGUMENT like any required pointer; a
+ *   string documented as optional may be NULL and then counts as empty (a
+ *   user name, an app sign) or as the default (a server URL). The library
+ *   copies every string, struct and buffer it is given before the call
+ *   returns. Strings, structs and arrays handed to a callback are valid only
+ *   during that callback.
  * - Room, user and stream IDs use the URL-unreserved alphabet of RFC 3986:
  *   ASCII letters, digits and - _ . ~ . Room IDs are 1-128 bytes, user IDs
  *   1-64 bytes, stream IDs 1-256 bytes, user names 0-256 bytes of UTF-8.
@@ -370,7 +372,7 @@ typedef struct parley_engine_profile {
   uint32_t app_id;         /**< non-zero; PARLEY_DEV_APP_ID for a dev server */
   const char *app_sign;    /**< 64 hex digits (32 bytes); NULL or "" when the app logs in with tokens
                                 (token login comes later: until then an app sign is required) */
-  int32_t scenario;        /**< parley_scenario */
+  int32_t scenario;        /**< parley_scenario; 0 means PARLEY_SCENARIO_DEFAULT */
   const char *server_url;  /**< "ws://host:port" or "wss://..."; NULL or "" means $PARLEY_SERVER_URL if set and
                                 not empty, else PARLEY_DEFAULT_SERVER_URL ("ws://127.0.0.1:7880") */
   uint32_t flags;          /**< 0 or PARLEY_ENGINE_FLAG_POLL_EVENTS */
@@ -379,7 +381,7 @@ typedef struct parley_engine_profile {
 /** A room member. */
 typedef struct parley_user {
   uint32_t struct_size;    /**< sizeof(parley_user) */
-  const char *user_id;     /**< 1-64 bytes of A-Z a-z 0-9 - _ . ~ */
+  const char *user_id;     /**< required: 1-64 bytes of A-Z a-z 0-9 - _ . ~ */
   const char *user_name;   /**< 0-256 bytes of UTF-8; NULL means "" */
 } parley_user;
 
@@ -631,7 +633,7 @@ extern PARLEY_API const char *PARLEY_CALL parley_error_message(int32_t code);
  * \param profile app ID, app sign, scenario, server URL and flags; copied.
  *                app_id must be non-zero, app_sign 64 hex digits (NULL or ""
  *                is for token login, which this version does not have yet),
- *                scenario a parley_scenario, server_url NULL/"" or a ws:// or
+ *                scenario a parley_scenario or 0, server_url NULL/"" or a ws:// or
  *                wss:// URL, flags 0 or PARLEY_ENGINE_FLAG_POLL_EVENTS.
  * \param handler the callbacks, or NULL for none yet; copied (the user_data
  *                pointer is kept as it is).
@@ -746,7 +748,8 @@ extern PARLEY_API int32_t PARLEY_CALL parley_engine_poll_events(parley_engine *e
  * \param config room options, or NULL for the defaults (unlimited members,
  *               no user updates, no token); copied.
  * \returns PARLEY_OK; PARLEY_ERR_INVALID_HANDLE; PARLEY_ERR_INVALID_ARGUMENT
- *          (user NULL); PARLEY_ERR_INVALID_STRUCT_SIZE (user or config);
+ *          (room_id, user or user->user_id NULL); PARLEY_ERR_INVALID_STRUCT_SIZE
+ *          (user or config);
  *          PARLEY_ERR_INVALID_ROOM_ID; PARLEY_ERR_INVALID_USER_ID;
  *          PARLEY_ERR_INVALID_USER_NAME; PARLEY_ERR_ROOM_ALREADY_LOGGED_IN
  *          (this room, logged in or logging in); PARLEY_ERR_ROOM_USER_ID_MISMATCH
@@ -775,9 +778,9 @@ extern PARLEY_API int32_t PARLEY_CALL parley_login_room(parley_engine *e, const 
  *
  * \param e the engine.
  * \param room_id the room, or NULL for every room the engine is in.
- * \returns PARLEY_OK; PARLEY_ERR_INVALID_HANDLE; PARLEY_ERR_INVALID_ROOM_ID;
- *          PARLEY_ERR_NOT_LOGGED_IN (not logged in or logging in to that
- *          room, or, with NULL, to any room).
+ * \returns PARLEY_OK (with NULL and no room, nothing happens);
+ *          PARLEY_ERR_INVALID_HANDLE; PARLEY_ERR_INVALID_ROOM_ID;
+ *          PARLEY_ERR_NOT_LOGGED_IN (not logged in or logging in to that room).
  *
  * \threadsafety It is safe to call this function from any thread.
  *
@@ -805,7 +808,8 @@ extern PARLEY_API int32_t PARLEY_CALL parley_logout_room(parley_engine *e, const
  * \param e the engine, logged in to a room.
  * \param stream_id 1-256 bytes of A-Z a-z 0-9 - _ . ~
  * \param channel a parley_publish_channel.
- * \returns PARLEY_OK; PARLEY_ERR_INVALID_HANDLE; PARLEY_ERR_INVALID_STREAM_ID;
+ * \returns PARLEY_OK; PARLEY_ERR_INVALID_HANDLE; PARLEY_ERR_INVALID_ARGUMENT
+ *          (stream_id NULL); PARLEY_ERR_INVALID_STREAM_ID;
  *          PARLEY_ERR_INVALID_CHANNEL; PARLEY_ERR_NOT_LOGGED_IN;
  *          PARLEY_ERR_PUBLISH_ALREADY_PUBLISHING (the channel publishes);
  *          PARLEY_ERR_ENGINE_DESTROYED.
@@ -1023,6 +1027,7 @@ extern PARLEY_API int32_t PARLEY_CALL parley_send_custom_audio_pcm(parley_engine
  * \param stream_id 1-256 bytes of A-Z a-z 0-9 - _ . ~
  * \param view where to draw the video, or NULL for audio only.
  * \returns PARLEY_OK; PARLEY_ERR_INVALID_HANDLE (engine or view);
+ *          PARLEY_ERR_INVALID_ARGUMENT (stream_id NULL);
  *          PARLEY_ERR_INVALID_STREAM_ID; PARLEY_ERR_NOT_LOGGED_IN;
  *          PARLEY_ERR_VIEW_IN_USE (the view is attached to another preview
  *          or player); PARLEY_ERR_ENGINE_DESTROYED.
@@ -1046,7 +1051,8 @@ extern PARLEY_API int32_t PARLEY_CALL parley_start_playing_stream(parley_engine 
  *
  * \param e the engine.
  * \param stream_id 1-256 bytes of A-Z a-z 0-9 - _ . ~
- * \returns PARLEY_OK; PARLEY_ERR_INVALID_HANDLE; PARLEY_ERR_INVALID_STREAM_ID.
+ * \returns PARLEY_OK; PARLEY_ERR_INVALID_HANDLE; PARLEY_ERR_INVALID_ARGUMENT
+ *          (stream_id NULL); PARLEY_ERR_INVALID_STREAM_ID.
  *
  * \threadsafety It is safe to call this function from any thread.
  *
