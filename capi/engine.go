@@ -52,8 +52,8 @@ func (ce *cEngine) freeHandlers() {
 	ce.handlers, ce.handler = nil, nil
 }
 
-// debugError delivers on_debug_error directly for failures the engine never
-// saw (bad handles aside, which have no engine to report to).
+// debugError delivers on_debug_error directly, outside the event queue; it
+// is for panics, where the engine's own state cannot be trusted.
 func (ce *cEngine) debugError(c protocol.Code, fn, info string) {
 	h := ce.currentHandler()
 	if h == nil {
@@ -65,22 +65,42 @@ func (ce *cEngine) debugError(c protocol.Code, fn, info string) {
 	C.parley_capi_on_debug_error(h, C.int32_t(c), cfn, cinfo)
 }
 
+// fail returns err's code; a failed call is also reported through
+// on_debug_error, queued in order with the engine's other events, as the
+// seed's SDK family reports API misuse.
+func (ce *cEngine) fail(fn string, err error) C.int32_t {
+	c := protocol.CodeOf(err)
+	if c != protocol.OK && ce.eng != nil {
+		ce.eng.EmitDebugError(c, fn, err.Error())
+	}
+	return C.int32_t(c)
+}
+
+func (ce *cEngine) failCode(fn string, c protocol.Code, detail string) C.int32_t {
+	return ce.fail(fn, protocol.Errorf(c, detail))
+}
+
+// handlerMinSize is the size of the first version of parley_event_handler.
+const handlerMinSize = C.sizeof_parley_event_handler
+
 func engineFrom(h C.uintptr_t) (*cEngine, bool) { return lookupHandle[*cEngine](uintptr(h)) }
 
 //export parley_engine_create
 func parley_engine_create(profile *C.parley_engine_profile, handler *C.parley_event_handler, out *C.uintptr_t) (rc C.int32_t) {
 	defer guard("parley_engine_create", &rc, nil)
+	if out != nil {
+		*out = 0 // a failed create leaves NULL behind
+	}
 	if profile == nil || out == nil {
 		return cInvalidArgument
 	}
-	*out = 0
 	if !structSizeOK(profile.struct_size, C.sizeof_parley_engine_profile) {
 		return cStructSize
 	}
-	if handler != nil && !structSizeOK(handler.struct_size, C.size_t(unsafe.Offsetof(handler.on_debug_error))+C.size_t(unsafe.Sizeof(handler.on_debug_error))) {
+	if handler != nil && !structSizeOK(handler.struct_size, handlerMinSize) {
 		return cStructSize
 	}
-	if profile.flags&^C.uint32_t(C.PARLEY_ENGINE_FLAG_POLL_EVENTS) != 0 {
+	if profile.flags&^C.uint32_t(C.PARLEY_ENGINE_FLAG_POLL_EVENTS) != 0 || profile.app_id == 0 {
 		return cInvalidArgument
 	}
 	ce := &cEngine{}
@@ -109,8 +129,8 @@ func parley_engine_set_event_handler(h C.uintptr_t, handler *C.parley_event_hand
 		return cInvalidHandle
 	}
 	defer guard("parley_engine_set_event_handler", &rc, ce)
-	if handler != nil && !structSizeOK(handler.struct_size, C.size_t(unsafe.Offsetof(handler.on_debug_error))+C.size_t(unsafe.Sizeof(handler.on_debug_error))) {
-		return cStructSize
+	if handler != nil && !structSizeOK(handler.struct_size, handlerMinSize) {
+		return ce.failCode("parley_engine_set_event_handler", protocol.ErrInvalidStructSize, "parley_event_handler.struct_size")
 	}
 	ce.setHandler(handler)
 	return cOK
@@ -140,5 +160,5 @@ func parley_engine_poll_events(h C.uintptr_t, max C.uint32_t, dispatched *C.uint
 	if dispatched != nil {
 		*dispatched = C.uint32_t(n)
 	}
-	return code(err)
+	return ce.fail("parley_engine_poll_events", err)
 }

@@ -7,6 +7,7 @@ import "C"
 
 import (
 	"context"
+	"os"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -24,7 +25,9 @@ type logSink struct {
 	base  slog.Handler
 }
 
-var logs = &logHandler{sink: &logSink{level: slog.LevelWarn, base: slog.Default().Handler()}}
+// The fallback writes text to stderr itself: slog.Default's handler would
+// route back into this one once it is installed as the default.
+var logs = &logHandler{sink: &logSink{level: slog.LevelWarn, base: slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug})}}
 
 func init() { slog.SetDefault(slog.New(logs)) }
 

@@ -20,10 +20,15 @@ type cServer struct{ s *server.Server }
 //export parley_server_start
 func parley_server_start(configJSON *C.char, out *C.uintptr_t, outURL *C.char, urlCap C.uint32_t) (rc C.int32_t) {
 	defer guard("parley_server_start", &rc, nil)
-	if out == nil || outURL == nil || urlCap == 0 {
+	if out != nil {
+		*out = 0
+	}
+	if out == nil || outURL == nil {
 		return cInvalidArgument
 	}
-	*out = 0
+	if urlCap == 0 {
+		return C.int32_t(protocol.ErrBufferTooSmall)
+	}
 	var cfg config.Config
 	if configJSON == nil {
 		// Dev defaults: the dev app on a free loopback port.

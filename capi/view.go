@@ -29,15 +29,17 @@ func viewFrom(h C.uintptr_t) (*cView, bool) { return lookupHandle[*cView](uintpt
 //export parley_view_create
 func parley_view_create(desc *C.parley_view_desc, out *C.uintptr_t) (rc C.int32_t) {
 	defer guard("parley_view_create", &rc, nil)
+	if out != nil {
+		*out = 0
+	}
 	if desc == nil || out == nil {
 		return cInvalidArgument
 	}
-	*out = 0
 	if !structSizeOK(desc.struct_size, C.sizeof_parley_view_desc) {
 		return cStructSize
 	}
 	if desc.pixels == nil || desc.width == 0 || desc.height == 0 || desc.width > render.MaxDim ||
-		desc.height > render.MaxDim || desc.stride < 4*desc.width {
+		desc.height > render.MaxDim || desc.stride < 4*desc.width || (desc.flip_y != 0 && desc.flip_y != 1) {
 		return cInvalidArgument
 	}
 	n := int(desc.stride) * int(desc.height)

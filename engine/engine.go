@@ -65,6 +65,9 @@ type Engine struct {
 // New validates cfg and creates an engine. It does not connect: the first
 // LoginRoom does.
 func New(cfg Config) (*Engine, error) {
+	if cfg.AppID == 0 {
+		return nil, protocol.Errorf(protocol.ErrInvalidArgument, "app ID must not be 0")
+	}
 	sign, err := protocol.ParseAppSign(cfg.AppSign)
 	if err != nil {
 		return nil, err
@@ -123,12 +126,11 @@ func (e *Engine) Poll(max int) (int, error) {
 
 func (e *Engine) emit(ev Event) { e.events.push(ev) }
 
-// debugError reports API misuse through EventDebugError and returns err.
-func (e *Engine) debugError(fn string, err error) error {
-	if err != nil {
-		e.emit(Event{Kind: EventDebugError, Code: protocol.CodeOf(err), FuncName: fn, Info: err.Error()})
-	}
-	return err
+// EmitDebugError queues an EventDebugError in order with the engine's other
+// events. The C layer reports every failed call this way, as the seed's SDK
+// family reports API misuse through onDebugError.
+func (e *Engine) EmitDebugError(code protocol.Code, fn, info string) {
+	e.emit(Event{Kind: EventDebugError, Code: code, FuncName: fn, Info: info})
 }
 
 // lockLive locks e.mu and fails if the engine is being destroyed.

@@ -7,7 +7,7 @@ import (
 
 // StopPlaying stops playing streamID; NO_PLAY follows.
 func (e *Engine) StopPlaying(streamID string) error {
-	return e.debugError("stop_playing_stream", e.stopPlaying(streamID))
+	return e.stopPlaying(streamID)
 }
 
 func (e *Engine) stopPlaying(streamID string) error {
@@ -23,6 +23,12 @@ func (e *Engine) stopPlaying(streamID string) error {
 		return nil
 	}
 	delete(e.players, streamID)
+	// The view is free again when this returns, so the host may reuse it.
+	p.mu.Lock()
+	view := p.view
+	p.view = nil
+	p.mu.Unlock()
+	detachView(view, p)
 	conn := e.conn
 	e.emit(Event{Kind: EventPlayerStateUpdate, StreamID: streamID, State: PlayerNoPlay, Extended: "{}"})
 	e.wg.Add(1)
@@ -47,7 +53,7 @@ func (e *Engine) stopPlaying(streamID string) error {
 // StartPreview shows the channel's captured video in view (nil: capture
 // without showing, e.g. to warm up the source).
 func (e *Engine) StartPreview(view *render.View, ch Channel) error {
-	return e.debugError("start_preview", e.startPreview(view, ch))
+	return e.startPreview(view, ch)
 }
 
 type previewOwner struct {
@@ -81,7 +87,7 @@ func (e *Engine) startPreview(view *render.View, ch Channel) error {
 // StopPreview stops showing the channel's video; capture goes on while the
 // channel publishes.
 func (e *Engine) StopPreview(ch Channel) error {
-	return e.debugError("stop_preview", e.stopPreview(ch))
+	return e.stopPreview(ch)
 }
 
 func (e *Engine) stopPreview(ch Channel) error {
@@ -111,7 +117,7 @@ func (e *Engine) stopPreview(ch Channel) error {
 // SetVideoSource picks the channel's video source. CAMERA is not available
 // in this version and answers ErrDeviceNotFound.
 func (e *Engine) SetVideoSource(src VideoSource, ch Channel) error {
-	return e.debugError("set_video_source", e.setVideoSource(src, ch))
+	return e.setVideoSource(src, ch)
 }
 
 func (e *Engine) setVideoSource(src VideoSource, ch Channel) error {
@@ -144,7 +150,7 @@ func (e *Engine) setVideoSource(src VideoSource, ch Channel) error {
 // SetAudioSource picks the engine's audio source. MICROPHONE is not
 // available in this version and answers ErrDeviceNotFound.
 func (e *Engine) SetAudioSource(src AudioSource) error {
-	return e.debugError("set_audio_source", e.setAudioSource(src))
+	return e.setAudioSource(src)
 }
 
 func (e *Engine) setAudioSource(src AudioSource) error {
@@ -183,15 +189,19 @@ func (e *Engine) setAudioSource(src AudioSource) error {
 // fields keep their current value. A running capture restarts with them; a
 // publisher picks up a new size on its next frame.
 func (e *Engine) SetVideoConfig(cfg VideoConfig, ch Channel) error {
-	return e.debugError("set_video_config", e.setVideoConfig(cfg, ch))
+	return e.setVideoConfig(cfg, ch)
 }
 
 func (e *Engine) setVideoConfig(cfg VideoConfig, ch Channel) error {
 	if !ch.valid() {
 		return protocol.Errorf(protocol.ErrInvalidChannel, "")
 	}
-	if cfg.Codec != CodecVP8 {
+	switch cfg.Codec {
+	case CodecVP8:
+	case CodecH264:
 		return protocol.Errorf(protocol.ErrCodecUnsupported, "this build encodes VP8 only")
+	default:
+		return protocol.Errorf(protocol.ErrInvalidArgument, "unknown codec")
 	}
 	for _, v := range []int{cfg.CaptureWidth, cfg.CaptureHeight, cfg.EncodeWidth, cfg.EncodeHeight} {
 		if v < 0 || v > 4096 || v%2 != 0 {
@@ -234,14 +244,14 @@ func (e *Engine) SendCustomVideoFrame(rgba []byte, w, h, stride int, tsMs int64,
 		return protocol.Errorf(protocol.ErrInvalidChannel, "")
 	}
 	if w < 2 || h < 2 || w > 4096 || h > 4096 || w%2 != 0 || h%2 != 0 || stride < 4*w || len(rgba) < stride*(h-1)+4*w {
-		return e.debugError("send_custom_video_frame", protocol.Errorf(protocol.ErrInvalidArgument, "bad frame geometry"))
+		return protocol.Errorf(protocol.ErrInvalidArgument, "bad frame geometry")
 	}
 	if err := e.lockLive(); err != nil {
 		return err
 	}
 	if e.videoSrc[ch] != VideoSourceCustom {
 		e.mu.Unlock()
-		return e.debugError("send_custom_video_frame", protocol.Errorf(protocol.ErrCustomCaptureNotEnabled, ""))
+		return protocol.Errorf(protocol.ErrCustomCaptureNotEnabled, "")
 	}
 	c := e.captures[ch]
 	e.mu.Unlock()
@@ -258,11 +268,11 @@ func (e *Engine) SendCustomAudioPCM(pcm []int16, samplesPerChannel, rate, channe
 	}
 	if e.audioSrc != AudioSourceCustom {
 		e.mu.Unlock()
-		return e.debugError("send_custom_audio_pcm", protocol.Errorf(protocol.ErrCustomCaptureNotEnabled, ""))
+		return protocol.Errorf(protocol.ErrCustomCaptureNotEnabled, "")
 	}
 	c := e.audioCaptureLocked()
 	e.mu.Unlock()
-	return e.debugError("send_custom_audio_pcm", c.pushCustom(pcm, samplesPerChannel, rate, channels))
+	return c.pushCustom(pcm, samplesPerChannel, rate, channels)
 }
 
 // FetchAudioPCM pulls the mix of every played stream's audio.
@@ -272,7 +282,7 @@ func (e *Engine) FetchAudioPCM(pcm []int16, samplesPerChannel, rate, channels in
 	}
 	e.mu.Unlock()
 	if err := e.mixer.Fetch(pcm, samplesPerChannel, rate, channels); err != nil {
-		return e.debugError("fetch_audio_pcm", protocol.Errorf(protocol.ErrInvalidArgument, err.Error()))
+		return protocol.Errorf(protocol.ErrInvalidArgument, err.Error())
 	}
 	return nil
 }

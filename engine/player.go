@@ -56,7 +56,7 @@ type attempt struct {
 // nobody publishes yet is allowed: PLAY_REQUESTING until it appears, then
 // PLAYING. Calling it again for a playing stream switches the view.
 func (e *Engine) StartPlaying(streamID string, view *render.View) error {
-	return e.debugError("start_playing_stream", e.startPlaying(streamID, view))
+	return e.startPlaying(streamID, view)
 }
 
 func (e *Engine) startPlaying(streamID string, view *render.View) error {
@@ -93,7 +93,11 @@ func (e *Engine) startPlaying(streamID string, view *render.View) error {
 }
 
 // startLocked begins a connection attempt (e.mu held).
-func (p *player) startLocked() {
+func (p *player) startLocked() { p.startAfterLocked(0) }
+
+// startAfterLocked begins a connection attempt after a pause; a retry
+// pauses so that a stream that keeps failing cannot spin.
+func (p *player) startAfterLocked(delay time.Duration) {
 	e := p.e
 	a := &attempt{p: p}
 	a.ctx, a.cancel = context.WithCancel(e.ctx)
@@ -104,6 +108,13 @@ func (p *player) startLocked() {
 	e.wg.Add(1)
 	go func() {
 		defer e.wg.Done()
+		if delay > 0 {
+			select {
+			case <-time.After(delay):
+			case <-a.ctx.Done():
+				return
+			}
+		}
 		err := a.run()
 		if err == nil {
 			return
@@ -125,7 +136,12 @@ func (p *player) startLocked() {
 		}
 		a.closeAsync()
 		if protocol.CodeOf(err) == protocol.ErrPlayStreamNotFound {
-			return // wait in PLAY_REQUESTING until the stream appears
+			// Wait in PLAY_REQUESTING until the stream appears — unless it
+			// appeared while this attempt was failing.
+			if e.knownStreamLocked(p.streamID) {
+				p.startAfterLocked(100 * time.Millisecond)
+			}
+			return
 		}
 		e.emit(Event{Kind: EventPlayerStateUpdate, StreamID: p.streamID, State: PlayerPlayRequesting,
 			Code: protocol.CodeOf(err), Extended: errJSON(err)})

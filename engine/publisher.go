@@ -35,7 +35,7 @@ type publisher struct {
 // REQUESTING follows at once, then PUBLISHING when media flows, or
 // NO_PUBLISH with an error code.
 func (e *Engine) StartPublishing(streamID string, ch Channel) error {
-	return e.debugError("start_publishing_stream", e.startPublishing(streamID, ch))
+	return e.startPublishing(streamID, ch)
 }
 
 func (e *Engine) startPublishing(streamID string, ch Channel) error {
@@ -236,7 +236,7 @@ func (p *publisher) close() {
 
 // StopPublishing stops the channel's stream; NO_PUBLISH follows.
 func (e *Engine) StopPublishing(ch Channel) error {
-	return e.debugError("stop_publishing_stream", e.stopPublishing(ch))
+	return e.stopPublishing(ch)
 }
 
 func (e *Engine) stopPublishing(ch Channel) error {

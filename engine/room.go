@@ -18,7 +18,7 @@ type room struct {
 // LoginRoom validates its arguments, then logs in asynchronously: the
 // outcome arrives as RoomStateChanged LOGINING → LOGINED or LOGIN_FAILED.
 func (e *Engine) LoginRoom(roomID string, user User, cfg RoomConfig) error {
-	return e.debugError("login_room", e.loginRoom(roomID, user, cfg))
+	return e.loginRoom(roomID, user, cfg)
 }
 
 func (e *Engine) loginRoom(roomID string, user User, cfg RoomConfig) error {
@@ -91,7 +91,7 @@ func (e *Engine) doLogin(r *room) {
 // LogoutRoom leaves one room ("" leaves every room). Publishing in a room
 // stops with it; LOGOUT follows for each room left.
 func (e *Engine) LogoutRoom(roomID string) error {
-	return e.debugError("logout_room", e.logoutRoom(roomID))
+	return e.logoutRoom(roomID)
 }
 
 func (e *Engine) logoutRoom(roomID string) error {

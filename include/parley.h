@@ -34,9 +34,10 @@
  *   PARLEY_ERR_ codes of PARLEY_ERROR_LIST. No function crashes, panics
  *   across the boundary or aborts on bad input: NULL pointers, a wrong
  *   struct_size, destroyed or foreign handles and calls in the wrong order all
- *   return a code. If a function returns an error, nothing happened and no
- *   event about that call follows (the one exception is PARLEY_ERR_INTERNAL,
- *   a bug in Parley, which is also reported through on_debug_error).
+ *   return a code. If a function returns an error, nothing happened: the
+ *   only event about that call is on_debug_error with the same code and the
+ *   function's name (for calls on a live engine handle; the seed's SDK family
+ *   reports API misuse the same way), and no state callback follows.
  * - Arguments are checked in this order, and the first failing check decides
  *   the code: the handle (PARLEY_ERR_INVALID_HANDLE), required pointers
  *   (PARLEY_ERR_INVALID_ARGUMENT), struct_size (PARLEY_ERR_INVALID_STRUCT_SIZE),
@@ -378,16 +379,19 @@ typedef struct parley_engine_profile {
   uint32_t flags;          /**< 0 or PARLEY_ENGINE_FLAG_POLL_EVENTS */
 } parley_engine_profile;
 
-/** A room member. */
+/**
+ * A room member. parley_user and parley_stream are the two plain value
+ * structs of the ABI: they travel in arrays and inside each other, where a
+ * size field could not make them grow, so they have no struct_size and are
+ * fixed forever; new per-user or per-stream data comes in new structs.
+ */
 typedef struct parley_user {
-  uint32_t struct_size;    /**< sizeof(parley_user) */
   const char *user_id;     /**< required: 1-64 bytes of A-Z a-z 0-9 - _ . ~ */
   const char *user_name;   /**< 0-256 bytes of UTF-8; NULL means "" */
 } parley_user;
 
 /** A stream published in a room. */
 typedef struct parley_stream {
-  uint32_t struct_size;    /**< sizeof(parley_stream) */
   parley_user user;        /**< who publishes it */
   const char *stream_id;   /**< 1-256 bytes of A-Z a-z 0-9 - _ . ~ */
   const char *extra_info;  /**< 0-1024 bytes of UTF-8, never NULL in a callback */
@@ -435,10 +439,11 @@ typedef struct parley_event_handler {
   void *user_data;         /**< passed back as the first argument of every callback */
 
   /**
-   * An error that no state callback reports: a failure inside the engine
-   * after a call returned, a recovered panic (PARLEY_ERR_INTERNAL, also
-   * returned by the call that hit it), a missing device. func_name names the
-   * API function or the part of the engine involved; info is English text.
+   * API misuse and errors that no state callback reports: every call on a
+   * live engine handle that returns an error reports it here too, queued in
+   * order with the engine's other events (func_name is the function, e.g.
+   * "parley_login_room"); also a failure inside the engine after a call
+   * returned, or a recovered panic (PARLEY_ERR_INTERNAL). info is English text.
    */
   void (PARLEY_CALL *on_debug_error)(void *user_data, int32_t error_code, const char *func_name, const char *info);
 

@@ -8,6 +8,7 @@
 
 #include <ctype.h>
 #include <stddef.h>
+#include <string.h>
 
 typedef struct code_entry {
   const char *name;
@@ -161,10 +162,8 @@ int main(void) {
         PARLEY_QUALITY_LEVEL_BAD == 3 && PARLEY_QUALITY_LEVEL_DIE == 4 && PARLEY_QUALITY_LEVEL_UNKNOWN == 5);
   CHECK(PARLEY_LOG_LEVEL_DEBUG == 0 && PARLEY_LOG_LEVEL_ERROR == 3);
 
-  h_phase("every struct starts with uint32_t struct_size");
+  h_phase("every extensible struct starts with uint32_t struct_size");
   CHECK(offsetof(parley_engine_profile, struct_size) == 0);
-  CHECK(offsetof(parley_user, struct_size) == 0);
-  CHECK(offsetof(parley_stream, struct_size) == 0);
   CHECK(offsetof(parley_event_handler, struct_size) == 0);
   CHECK(offsetof(parley_publish_quality, struct_size) == 0);
   CHECK(offsetof(parley_play_quality, struct_size) == 0);
@@ -172,7 +171,16 @@ int main(void) {
   CHECK(offsetof(parley_video_config, struct_size) == 0);
   CHECK(offsetof(parley_view_desc, struct_size) == 0);
   CHECK(offsetof(parley_frame_info, struct_size) == 0);
-  CHECK(sizeof(((parley_user *)0)->struct_size) == 4);
+  CHECK(sizeof(((parley_frame_info *)0)->struct_size) == 4);
+
+  h_phase("parley_user and parley_stream are the contract's plain value pairs");
+  {
+    parley_user u = {"alice", "Alice"}; /* positional, exactly as C_ABI.md writes it */
+    parley_stream s = {{"alice", "Alice"}, "alice-cam", ""};
+    CHECK(offsetof(parley_user, user_id) == 0);
+    CHECK(strcmp(u.user_id, "alice") == 0 && strcmp(s.stream_id, "alice-cam") == 0);
+    CHECK(strcmp(s.user.user_name, "Alice") == 0);
+  }
 
   return h_done();
 }

@@ -172,7 +172,6 @@ static void expect_dead(parley_engine *e) {
   memset(pcm, 0, sizeof pcm);
   memset(frame, 0, sizeof frame);
   memset(&u, 0, sizeof u);
-  u.struct_size = sizeof u;
   u.user_id = "late-user";
   CHECK_CODE(PARLEY_ERR_INVALID_HANDLE, parley_login_room(e, "room-late", &u, NULL));
   CHECK_CODE(PARLEY_ERR_INVALID_HANDLE, parley_logout_room(e, NULL));
@@ -341,7 +340,6 @@ int main(void) {
   {
     parley_user u;
     memset(&u, 0, sizeof u);
-    u.struct_size = sizeof u;
     u.user_id = "user-c";
     CHECK_OK(parley_login_room(c, "room-self", &u, NULL));
   }
@@ -366,7 +364,6 @@ int main(void) {
   {
     parley_user u;
     memset(&u, 0, sizeof u);
-    u.struct_size = sizeof u;
     u.user_id = "user-d";
     CHECK_OK(parley_login_room(d, "room-self", &u, NULL));
   }
@@ -385,7 +382,6 @@ int main(void) {
   {
     parley_user u;
     memset(&u, 0, sizeof u);
-    u.struct_size = sizeof u;
     u.user_id = "user-e";
     CHECK_OK(parley_login_room(e, "room-busy", &u, NULL));
   }

@@ -397,8 +397,6 @@ static void cb_user_update(void *ud, const char *room_id, int32_t type, const pa
     count = 0;
   }
   for (i = 0; i < count; i++) {
-    if (users[i].struct_size < sizeof(parley_user))
-      rec_violation(r, "users[i].struct_size below sizeof(parley_user)", "on_room_user_update");
     str_arg(r, users[i].user_name, "on_room_user_update");
     rec_line(r, "user_update %s %s %s", str_arg(r, room_id, "on_room_user_update"), h_update_type_name(type),
              str_arg(r, users[i].user_id, "on_room_user_update"));
@@ -420,8 +418,6 @@ static void cb_stream_update(void *ud, const char *room_id, int32_t type, const 
     count = 0;
   }
   for (i = 0; i < count; i++) {
-    if (streams[i].struct_size < sizeof(parley_stream) || streams[i].user.struct_size < sizeof(parley_user))
-      rec_violation(r, "a struct_size below sizeof", "on_room_stream_update");
     str_arg(r, streams[i].extra_info, "on_room_stream_update");
     str_arg(r, streams[i].user.user_name, "on_room_stream_update");
     rec_line(r, "stream_update %s %s %s %s", str_arg(r, room_id, "on_room_stream_update"), h_update_type_name(type),
@@ -739,7 +735,6 @@ void h_login(parley_engine *e, h_recorder *r, const char *room, const char *user
   parley_room_config c;
   char logining[256], logined[256];
   memset(&u, 0, sizeof u);
-  u.struct_size = sizeof u;
   u.user_id = user_id;
   u.user_name = user_id;
   memset(&c, 0, sizeof c);
