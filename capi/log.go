@@ -7,9 +7,9 @@ import "C"
 
 import (
 	"context"
-	"os"
 	"fmt"
 	"log/slog"
+	"os"
 	"strings"
 	"sync"
 	"unsafe"
