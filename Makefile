@@ -5,7 +5,7 @@
 #   make test       go vet, go test -race, the C tests, the C tests again under ASan
 #   make memcheck   the C tests under valgrind memcheck (slow)
 #   make demo       run the demo call (cmd/parley-demo)
-#   make bench      Go benchmarks, then cmd/parley-bench
+#   make bench      Go benchmarks, then five measured calls (cmd/parley-demo --bench 5)
 #   make clean      remove the build directories
 
 SHELL := /bin/bash
@@ -26,7 +26,6 @@ VALGRIND_BUILD ?= build-valgrind
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
 CTEST_FLAGS ?= --output-on-failure
-BENCH_PKGS ?= ./...
 BENCH_ARGS ?=
 DEMO_ARGS ?=
 
@@ -83,16 +82,12 @@ memcheck: c
 	$(CMAKE) --build $(VALGRIND_BUILD) -j $(JOBS)
 	$(CTEST) --test-dir $(VALGRIND_BUILD) -L '^c$$' $(CTEST_FLAGS)
 
-demo: lib
+demo: deps
 	$(GO) run ./cmd/parley-demo $(DEMO_ARGS)
 
 bench: deps
-	$(GO) test -run '^$$' -bench . -count 5 $(BENCH_PKGS)
-	@if [[ -d cmd/parley-bench ]]; then \
-	  echo "$(GO) run ./cmd/parley-bench $(BENCH_ARGS)"; $(GO) run ./cmd/parley-bench $(BENCH_ARGS); \
-	else \
-	  echo "make bench: cmd/parley-bench does not exist yet; skipped"; \
-	fi
+	$(GO) test -run '^$$' -bench . -count 5 ./render/ ./engine/codec/... ./engine/audio/
+	$(GO) run ./cmd/parley-demo --bench 5 $(BENCH_ARGS)
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(VALGRIND_BUILD)
