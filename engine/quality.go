@@ -9,12 +9,19 @@ import (
 // qualityInterval is how often quality events are reported per stream.
 const qualityInterval = 3 * time.Second
 
+// qualityTick is how often the loop looks at new streams: a stream's first
+// report comes one interval after the tick that first saw it, and every rate
+// is divided by the time really elapsed between two snapshots.
+const qualityTick = time.Second
+
 // counters remembered between two reports.
 type pubSnap struct {
+	at                                      time.Time
 	captured, encoded, sent, vbytes, abytes uint64
 }
 
 type playSnap struct {
+	at                                      time.Time
 	recv, decoded, rendered, vbytes, abytes uint64
 	delaySum, delayCount                    int64
 	lost, received                          int64
@@ -22,7 +29,7 @@ type playSnap struct {
 
 func (e *Engine) qualityLoop() {
 	defer e.wg.Done()
-	t := time.NewTicker(qualityInterval)
+	t := time.NewTicker(qualityTick)
 	defer t.Stop()
 	pubPrev := map[*publisher]pubSnap{}
 	playPrev := map[*player]playSnap{}
@@ -32,7 +39,7 @@ func (e *Engine) qualityLoop() {
 			return
 		case <-t.C:
 		}
-		secs := qualityInterval.Seconds()
+		now := time.Now()
 		e.mu.Lock()
 		var pubs []*publisher
 		for _, p := range e.pubs {
@@ -55,7 +62,7 @@ func (e *Engine) qualityLoop() {
 			if venc == nil || pc == nil {
 				continue
 			}
-			var s pubSnap
+			s := pubSnap{at: now}
 			if c := caps[p.ch]; c != nil {
 				s.captured = c.captured()
 			}
@@ -66,10 +73,15 @@ func (e *Engine) qualityLoop() {
 				s.abytes = aenc.bytes.Load()
 			}
 			prev, seen := pubPrev[p]
+			if seen && now.Sub(prev.at) < qualityInterval-qualityTick/2 {
+				nextPub[p] = prev // not due yet
+				continue
+			}
 			nextPub[p] = s
 			if !seen {
-				continue // the first interval only sets the baseline
+				continue // the first snapshot is the baseline
 			}
+			secs := now.Sub(prev.at).Seconds()
 			rtt, loss := senderStats(pc)
 			q := &PublishQuality{
 				VideoCaptureFPS: float64(s.captured-prev.captured) / secs,
@@ -101,17 +113,23 @@ func (e *Engine) qualityLoop() {
 			}
 			st := &p.stats
 			s := playSnap{
+				at:   now,
 				recv: st.recvFrames.Load(), decoded: st.decodedFrames.Load(), rendered: st.renderedFrames.Load(),
 				vbytes: st.videoBytes.Load(), abytes: st.audioBytes.Load(),
 				delaySum: st.delaySumMs.Load(), delayCount: st.delayCount.Load(),
 			}
+			prev, seen := playPrev[p]
+			if seen && now.Sub(prev.at) < qualityInterval-qualityTick/2 {
+				nextPlay[p] = prev
+				continue
+			}
 			var rtt int32
 			s.lost, s.received, rtt = receiverStats(pc)
-			prev, seen := playPrev[p]
 			nextPlay[p] = s
 			if !seen {
 				continue
 			}
+			secs := now.Sub(prev.at).Seconds()
 			loss := 0.0
 			if dl, dr := s.lost-prev.lost, s.received-prev.received; dl > 0 && dl+dr > 0 {
 				loss = float64(dl) / float64(dl+dr)

@@ -148,11 +148,12 @@ func (c *call) printRow() {
 	if c.o.quiet {
 		return
 	}
-	recvFPS, kbps, rtt := 0.0, 0.0, int32(-1)
+	// The engine's first quality report comes about 4 s into the stream.
+	recvFPS, kbps, rtt := "-", "-", "-"
 	if q != nil {
-		recvFPS, kbps, rtt = q.VideoRecvFPS, q.VideoKbps, q.RTTMs
+		recvFPS, kbps, rtt = fmt.Sprintf("%.1f", q.VideoRecvFPS), fmt.Sprintf("%.0f", q.VideoKbps), fmt.Sprint(q.RTTMs)
 	}
-	fmt.Fprintf(c.out, "%7.1fs %8.1fms %8.1fms %9.1f %9.1f %9.0f %8d %10.3f\n",
+	fmt.Fprintf(c.out, "%7.1fs %8.1fms %8.1fms %9.1f %9s %9s %8s %10.3f\n",
 		time.Since(c.start).Seconds(), percentile(lat, 50), percentile(lat, 95), float64(frames)/3, recvFPS, kbps, rtt, tone)
 }
 
