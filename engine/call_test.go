@@ -3,6 +3,7 @@ package engine_test
 import (
 	"math"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -13,7 +14,7 @@ import (
 
 // pushMedia sends solid-colour RGBA frames and a 1 kHz tone from A until
 // stop is closed; colour() is read for every frame.
-func pushMedia(t *testing.T, e *engine.Engine, colour func() [3]byte, stop chan struct{}) *sync.WaitGroup {
+func pushMedia(t *testing.T, e *engine.Engine, colour func() [3]byte, stop chan struct{}, paused ...*atomic.Bool) *sync.WaitGroup {
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
@@ -29,6 +30,9 @@ func pushMedia(t *testing.T, e *engine.Engine, colour func() [3]byte, stop chan 
 			case <-stop:
 				return
 			case <-tick.C:
+			}
+			if len(paused) > 0 && paused[0].Load() {
+				continue
 			}
 			for i := range pcm {
 				pcm[i] = int16(8000 * math.Sin(phase))

@@ -36,6 +36,7 @@ type playStats struct {
 	videoBytes, audioBytes                    atomic.Uint64
 	delaySumMs, delayCount                    atomic.Int64
 	width, height                             atomic.Int32
+	videoBreaks                               atomic.Uint64
 }
 
 // attempt is one connection of a player; a new one replaces it when the
@@ -50,6 +51,8 @@ type attempt struct {
 
 	firstRecv, firstRender bool
 	lastW, lastH           int
+
+	video, audio breakWatch
 }
 
 // StartPlaying plays streamID into view (nil: audio only). Playing a stream
@@ -100,6 +103,7 @@ func (p *player) startLocked() { p.startAfterLocked(0) }
 func (p *player) startAfterLocked(delay time.Duration) {
 	e := p.e
 	a := &attempt{p: p}
+	a.initBreaks()
 	a.ctx, a.cancel = context.WithCancel(e.ctx)
 	p.mu.Lock()
 	p.att = a
@@ -261,6 +265,8 @@ func (a *attempt) run() error {
 	a.p.mu.Lock()
 	if a.p.att == a {
 		e.emit(Event{Kind: EventPlayerStateUpdate, StreamID: a.p.streamID, State: PlayerPlaying, Extended: "{}"})
+		a.wg.Add(1)
+		go a.watchBreaks()
 	}
 	a.p.mu.Unlock()
 	e.mu.Unlock()

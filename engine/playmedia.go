@@ -74,6 +74,9 @@ func (a *attempt) onFrame(dec *vp8.Decoder, f vp8.Frame, pli func()) {
 		p.stats.height.Store(int32(img.Height))
 		e.emit(Event{Kind: EventPlayerVideoSizeChanged, StreamID: p.streamID, Width: img.Width, Height: img.Height})
 	}
+	if a.video.frame(now) {
+		a.mediaEvent(MediaVideoBreakResume)
+	}
 	if v := p.currentView(); v != nil {
 		v.Write(img, render.FrameMeta{CaptureTimeMs: capMs}, false)
 		p.stats.renderedFrames.Add(1)
@@ -130,6 +133,9 @@ func (a *attempt) readAudio(t *webrtc.TrackRemote) {
 		spc, err := dec.Decode(pkt.Payload, pcm)
 		if err != nil {
 			continue
+		}
+		if a.audio.frame(time.Now()) {
+			a.mediaEvent(MediaAudioBreakResume)
 		}
 		src.Push(pcm[:spc*2])
 	}

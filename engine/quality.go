@@ -23,6 +23,7 @@ type pubSnap struct {
 type playSnap struct {
 	at                                      time.Time
 	recv, decoded, rendered, vbytes, abytes uint64
+	breaks                                  uint64
 	delaySum, delayCount                    int64
 	lost, received                          int64
 }
@@ -117,6 +118,7 @@ func (e *Engine) qualityLoop() {
 				recv: st.recvFrames.Load(), decoded: st.decodedFrames.Load(), rendered: st.renderedFrames.Load(),
 				vbytes: st.videoBytes.Load(), abytes: st.audioBytes.Load(),
 				delaySum: st.delaySumMs.Load(), delayCount: st.delayCount.Load(),
+				breaks: st.videoBreaks.Load(),
 			}
 			prev, seen := playPrev[p]
 			if seen && now.Sub(prev.at) < qualityInterval-qualityTick/2 {
@@ -147,6 +149,7 @@ func (e *Engine) qualityLoop() {
 				RTTMs:          rtt,
 				PacketLossRate: loss,
 				DelayMs:        delay,
+				VideoBreakRate: float64(s.breaks-prev.breaks) / (secs / 60),
 				Width:          st.width.Load(),
 				Height:         st.height.Load(),
 				Level:          qualityLevel(rtt, loss),
