@@ -37,3 +37,14 @@ func I420ToRGBA(dst []byte, dstStride int, f *I420) {
 	}
 	i420ToRGBA(dst, dstStride, f, false)
 }
+
+// MirrorI420 writes src flipped left to right into dst, which must be the
+// same size (NewI420 makes one); a publisher mirrors what it sends this way.
+// Errors wrap ErrInvalidFrame.
+func MirrorI420(dst, src *I420) error {
+	if !src.valid() || dst == nil || !dst.valid() || dst.Width != src.Width || dst.Height != src.Height {
+		return fmt.Errorf("%w: mirror needs two valid frames of one size", ErrInvalidFrame)
+	}
+	mirrorI420(dst, src)
+	return nil
+}

@@ -60,3 +60,34 @@ func TestI420ToRGBAPanicsOnShortBuffer(t *testing.T) {
 	}()
 	I420ToRGBA(make([]byte, 4*8*8-1), 32, NewI420(8, 8))
 }
+
+func TestMirrorI420SwapsLeftAndRight(t *testing.T) {
+	const w, h = 64, 32
+	rgba := make([]byte, w*h*4)
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			i := (y*w + x) * 4
+			if x < w/2 {
+				rgba[i], rgba[i+3] = 255, 255 // red on the left
+			} else {
+				rgba[i+2], rgba[i+3] = 255, 255 // blue on the right
+			}
+		}
+	}
+	src, dst := NewI420(w, h), NewI420(w, h)
+	if err := RGBAToI420(src, rgba, w, h, w*4); err != nil {
+		t.Fatal(err)
+	}
+	if err := MirrorI420(dst, src); err != nil {
+		t.Fatal(err)
+	}
+	out := make([]byte, w*h*4)
+	I420ToRGBA(out, w*4, dst)
+	left, right := out[(h/2*w+4)*4:], out[(h/2*w+w-4)*4:]
+	if left[2] < 200 || left[0] > 60 || right[0] < 200 || right[2] > 60 {
+		t.Fatalf("after mirror left %v right %v, want blue left and red right", left[:4], right[:4])
+	}
+	if MirrorI420(NewI420(w, h+2), src) == nil {
+		t.Fatal("mirror into a frame of another size succeeded")
+	}
+}
