@@ -31,6 +31,8 @@ const (
 	TypeUnpublish = "unpublish" // Unpublish → (empty)
 	TypePlay      = "play"      // Play → SDPAnswer
 	TypeStopPlay  = "stop_play" // StopPlay → (empty)
+	// StreamState → (empty): the publisher's camera or microphone changed.
+	TypeStreamState = "stream_state"
 
 	// answers (server → client)
 	TypeResponse = "response" // Data depends on the request
@@ -41,6 +43,8 @@ const (
 	TypeStreamUpdate = "stream_update" // StreamUpdate
 	TypeKicked       = "kicked"        // Kicked
 	TypePlayStopped  = "play_stopped"  // PlayStopped
+	// StreamStateUpdate: a stream's camera or microphone state changed.
+	TypeStreamStateUpdate = "stream_state_update"
 
 	// TypePublishStopped tells a publisher the server ended one of its
 	// streams without being asked: its media connection failed or was
@@ -86,10 +90,43 @@ type User struct {
 
 // Stream is a published stream.
 type Stream struct {
-	UserID    string `json:"user_id"`
-	UserName  string `json:"user_name,omitempty"`
-	StreamID  string `json:"stream_id"`
-	ExtraInfo string `json:"extra_info,omitempty"`
+	UserID     string      `json:"user_id"`
+	UserName   string      `json:"user_name,omitempty"`
+	StreamID   string      `json:"stream_id"`
+	ExtraInfo  string      `json:"extra_info,omitempty"`
+	VideoState DeviceState `json:"video_state,omitempty"`
+	AudioState DeviceState `json:"audio_state,omitempty"`
+}
+
+// DeviceState is the state of a publisher's camera or microphone as remote
+// users see it (parley_remote_device_state; the values are the seed SDK
+// family's).
+type DeviceState int32
+
+const (
+	DeviceOpen    DeviceState = 0
+	DeviceDisable DeviceState = 9  // turned off (enable_camera(0))
+	DeviceMute    DeviceState = 10 // on, but not sent (mute_publish_stream_*, mute_microphone)
+)
+
+// Valid reports whether s is one of the states a publisher may announce.
+func (s DeviceState) Valid() bool { return s == DeviceOpen || s == DeviceDisable || s == DeviceMute }
+
+// StreamState announces the publisher's current camera and microphone state.
+type StreamState struct {
+	StreamID   string      `json:"stream_id"`
+	VideoState DeviceState `json:"video_state"`
+	AudioState DeviceState `json:"audio_state"`
+}
+
+// StreamStateUpdate reaches the room (but the publisher) and the stream's
+// players when its camera or microphone state changes.
+type StreamStateUpdate struct {
+	RoomID     string      `json:"room_id"`
+	StreamID   string      `json:"stream_id"`
+	UserID     string      `json:"user_id"`
+	VideoState DeviceState `json:"video_state"`
+	AudioState DeviceState `json:"audio_state"`
 }
 
 // Login enters a room, creating it if it does not exist.
@@ -115,10 +152,12 @@ type Logout struct {
 // Publish offers a sendonly PeerConnection (one video and one audio m-line,
 // ICE candidates gathered into the SDP) for StreamID in RoomID.
 type Publish struct {
-	RoomID    string `json:"room_id"`
-	StreamID  string `json:"stream_id"`
-	ExtraInfo string `json:"extra_info,omitempty"`
-	SDP       string `json:"sdp"`
+	RoomID     string      `json:"room_id"`
+	StreamID   string      `json:"stream_id"`
+	ExtraInfo  string      `json:"extra_info,omitempty"`
+	SDP        string      `json:"sdp"`
+	VideoState DeviceState `json:"video_state,omitempty"` // the state at publish time
+	AudioState DeviceState `json:"audio_state,omitempty"`
 }
 
 // SDPAnswer answers Publish and Play.

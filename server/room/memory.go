@@ -196,13 +196,42 @@ func (m *Memory) Publish(id SessionID, p Publication, reply func()) error {
 	m.seq++
 	st := &stream{seq: m.seq, pub: p, owner: s, room: r, players: map[SessionID]*session{},
 		info: protocol.Stream{UserID: s.userID, UserName: r.members[s.id].user.UserName,
-			StreamID: p.StreamID, ExtraInfo: p.ExtraInfo}}
+			StreamID: p.StreamID, ExtraInfo: p.ExtraInfo, VideoState: p.VideoState, AudioState: p.AudioState}}
 	s.app.streams[p.StreamID] = st
 	r.streams[p.StreamID] = st
 	s.pubs[p.StreamID] = st
 	m.pubs[p.ID] = st
 	reply()
 	notifyStreams(r, protocol.UpdateAdd, st)
+	return nil
+}
+
+// SetStreamState implements Directory.
+func (m *Memory) SetStreamState(id SessionID, req protocol.StreamState, reply func()) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	s := m.sessions[id]
+	if s == nil || s.pubs[req.StreamID] == nil {
+		return protocol.Errorf(protocol.ErrInvalidStreamID, "this session does not publish "+req.StreamID)
+	}
+	st := s.pubs[req.StreamID]
+	st.info.VideoState, st.info.AudioState = req.VideoState, req.AudioState
+	reply()
+	ev := Event{Type: protocol.TypeStreamStateUpdate, Data: protocol.StreamStateUpdate{RoomID: st.room.id,
+		StreamID: req.StreamID, UserID: s.userID, VideoState: req.VideoState, AudioState: req.AudioState}}
+	told := map[SessionID]bool{s.id: true}
+	for _, mb := range st.room.members {
+		if !told[mb.s.id] {
+			told[mb.s.id] = true
+			mb.s.sink.Deliver(ev)
+		}
+	}
+	for pid, p := range st.players {
+		if !told[pid] {
+			told[pid] = true
+			p.sink.Deliver(ev)
+		}
+	}
 	return nil
 }
 

@@ -437,3 +437,42 @@ func TestMediaGone(t *testing.T) {
 		t.Fatalf("stale EndPublication ended the new publication: %+v", ch)
 	}
 }
+
+func TestStreamStateReachesRoomAndPlayersAndSnapshots(t *testing.T) {
+	f := newFixture(t)
+	f.connect("pub", 1)
+	f.connect("peer", 1)
+	f.connect("far", 1) // in another room, plays the stream
+	f.mustLogin("pub", "r", "u-pub", false)
+	f.mustLogin("peer", "r", "u-peer", false)
+	f.mustLogin("far", "r2", "u-far", false)
+	if err := f.publish("pub", "r", "s"); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.play("far", "s"); err != nil {
+		t.Fatal(err)
+	}
+	f.clear()
+	st := protocol.StreamState{StreamID: "s", VideoState: protocol.DeviceMute, AudioState: protocol.DeviceDisable}
+	replied := false
+	if err := f.d.SetStreamState(f.ids["pub"], st, func() { replied = true }); err != nil || !replied {
+		t.Fatalf("SetStreamState: %v (replied %v)", err, replied)
+	}
+	want := protocol.StreamStateUpdate{RoomID: "r", StreamID: "s", UserID: "u-pub", VideoState: protocol.DeviceMute, AudioState: protocol.DeviceDisable}
+	for _, who := range []string{"peer", "far"} {
+		got := f.sinks[who].take()
+		if len(got) != 1 || got[0].Type != protocol.TypeStreamStateUpdate || got[0].Data != want {
+			t.Errorf("%s got %+v, want one %+v", who, got, want)
+		}
+	}
+	if got := f.sinks["pub"].take(); len(got) != 0 {
+		t.Errorf("the publisher was told of its own state: %+v", got)
+	}
+	wantCode(t, f.d.SetStreamState(f.ids["peer"], st, func() {}), protocol.ErrInvalidStreamID)
+	// A later login sees the state in the snapshot.
+	f.connect("late", 1)
+	ok := f.mustLogin("late", "r", "u-late", false)
+	if len(ok.Streams) != 1 || ok.Streams[0].VideoState != protocol.DeviceMute || ok.Streams[0].AudioState != protocol.DeviceDisable {
+		t.Fatalf("snapshot streams %+v, want the muted state", ok.Streams)
+	}
+}

@@ -34,10 +34,12 @@ type Sink interface {
 
 // Publication describes one publish request.
 type Publication struct {
-	ID        PublicationID
-	RoomID    string
-	StreamID  string
-	ExtraInfo string
+	ID         PublicationID
+	RoomID     string
+	StreamID   string
+	ExtraInfo  string
+	VideoState protocol.DeviceState
+	AudioState protocol.DeviceState
 }
 
 // PlayRef is one session playing one publication.
@@ -88,6 +90,10 @@ type Directory interface {
 	// of the room. Same errors as CheckPublish (a race may have changed the
 	// answer).
 	Publish(s SessionID, p Publication, reply func()) error
+	// SetStreamState records a stream's camera and microphone state and tells
+	// the room (but the publisher) and the stream's players. Errors:
+	// ErrInvalidStreamID when the session does not publish streamID.
+	SetStreamState(s SessionID, st protocol.StreamState, reply func()) error
 	// Unpublish ends a stream of this session (no-op when not publishing it).
 	Unpublish(s SessionID, streamID string) Changes
 

@@ -111,6 +111,8 @@ func (c *conn) request(env protocol.Envelope) {
 		err = c.play(env)
 	case protocol.TypeStopPlay:
 		err = c.stopPlay(env)
+	case protocol.TypeStreamState:
+		err = c.streamState(env)
 	case protocol.TypeHello, protocol.TypeAuth:
 		err = protocol.Errorf(protocol.ErrProtocol, "already authenticated")
 	default:
@@ -169,7 +171,7 @@ func (c *conn) publish(env protocol.Envelope) error {
 		return err
 	}
 	err = c.hub.dir.Publish(c.id, room.Publication{ID: id, RoomID: req.RoomID, StreamID: req.StreamID,
-		ExtraInfo: req.ExtraInfo}, func() { c.respond(env.ID, protocol.SDPAnswer{SDP: answer}) })
+		ExtraInfo: req.ExtraInfo, VideoState: req.VideoState, AudioState: req.AudioState}, func() { c.respond(env.ID, protocol.SDPAnswer{SDP: answer}) })
 	if err != nil {
 		c.hub.sfu.Unpublish(uint64(id))
 		return err
@@ -261,4 +263,17 @@ func quote(s string) string {
 		s = s[:40] + "..."
 	}
 	return `"` + s + `"`
+}
+
+func (c *conn) streamState(env protocol.Envelope) error {
+	var req protocol.StreamState
+	if err := decodeChecked(env, &req, func() error {
+		if !req.VideoState.Valid() || !req.AudioState.Valid() {
+			return protocol.Errorf(protocol.ErrProtocol, "stream_state: unknown device state")
+		}
+		return protocol.CheckStreamID(req.StreamID)
+	}); err != nil {
+		return err
+	}
+	return c.hub.dir.SetStreamState(c.id, req, func() { c.respond(env.ID, nil) })
 }
