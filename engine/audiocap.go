@@ -23,6 +23,7 @@ type audioSink interface {
 // audioCapture produces the engine's one microphone-like source.
 type audioCapture struct {
 	source AudioSource
+	sw     *switches
 
 	mu    sync.Mutex
 	sink  audioSink
@@ -31,8 +32,8 @@ type audioCapture struct {
 	wg    sync.WaitGroup
 }
 
-func newAudioCapture(src AudioSource) *audioCapture {
-	c := &audioCapture{source: src, stopc: make(chan struct{})}
+func newAudioCapture(src AudioSource, sw *switches) *audioCapture {
+	c := &audioCapture{source: src, sw: sw, stopc: make(chan struct{})}
 	if src == AudioSourceTestTone {
 		c.wg.Add(1)
 		go c.runTone()
@@ -83,7 +84,7 @@ func (c *audioCapture) pushCustom(pcm []int16, samplesPerChannel, rate, channels
 		b := monoAt(pcm, j+1, samplesPerChannel, channels)
 		out[i] = int16(float64(a) + (float64(b)-float64(a))*frac)
 	}
-	if c.sink != nil {
+	if c.sink != nil && c.sending() {
 		c.sink.offerPCM(out)
 	}
 	return nil
@@ -101,7 +102,7 @@ func monoAt(pcm []int16, i, n, channels int) int32 {
 
 func (c *audioCapture) deliver(pcm []int16) {
 	c.mu.Lock()
-	if c.sink != nil {
+	if c.sink != nil && c.sending() {
 		c.sink.offerPCM(pcm)
 	}
 	c.mu.Unlock()
@@ -120,4 +121,10 @@ func (c *audioCapture) stop() {
 		close(c.stopc)
 	}
 	c.wg.Wait()
+}
+
+// sending reports whether captured audio goes out: not while the microphone
+// or the main stream's audio is muted.
+func (c *audioCapture) sending() bool {
+	return !c.sw.micMuted.Load() && !c.sw.audioMuted[ChannelMain].Load()
 }

@@ -12,7 +12,7 @@ import (
 // videoSink receives every captured frame of a channel. The frame is only
 // valid during the call.
 type videoSink interface {
-	offer(f *render.I420, captureMs int64)
+	offer(f *render.I420, captureMs int64, mirror bool)
 }
 
 // videoCapture produces one channel's frames — from the test pattern on its
@@ -26,7 +26,6 @@ type videoCapture struct {
 
 	mu         sync.Mutex
 	preview    *render.View
-	mirror     bool
 	sink       videoSink
 	firstFrame bool
 	custom     *render.I420 // conversion buffer for custom RGBA frames
@@ -88,16 +87,21 @@ func (c *videoCapture) pushCustom(rgba []byte, w, h, stride int, tsMs int64) err
 }
 
 func (c *videoCapture) deliver(f *render.I420, captureMs int64) {
+	sw := &c.e.sw
+	if sw.cameraOff[c.ch].Load() {
+		return // the camera is off: nothing is captured
+	}
+	mode := MirrorMode(sw.mirror[c.ch].Load())
 	c.mu.Lock()
 	c.frames++
 	first := !c.firstFrame
 	c.firstFrame = true
-	view, mirror, sink := c.preview, c.mirror, c.sink
+	view, sink := c.preview, c.sink
 	if view != nil {
-		view.Write(f, render.FrameMeta{CaptureTimeMs: captureMs}, mirror)
+		view.Write(f, render.FrameMeta{CaptureTimeMs: captureMs}, mode.preview())
 	}
-	if sink != nil {
-		sink.offer(f, captureMs)
+	if sink != nil && !sw.videoMuted[c.ch].Load() {
+		sink.offer(f, captureMs, mode.publish())
 	}
 	c.mu.Unlock()
 	if first {
@@ -169,7 +173,7 @@ func (e *Engine) restartCaptureLocked(ch Channel) *videoCapture {
 	e.captures[ch] = nil
 	c := e.captureLocked(ch)
 	old.mu.Lock()
-	c.preview, c.mirror, c.sink = old.preview, old.mirror, old.sink
+	c.preview, c.sink = old.preview, old.sink
 	old.preview, old.sink = nil, nil
 	old.mu.Unlock()
 	return old

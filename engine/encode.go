@@ -42,13 +42,13 @@ func newFrameSlot() *frameSlot {
 	return s
 }
 
-func (s *frameSlot) offer(f *render.I420, captureMs int64) {
+func (s *frameSlot) offer(f *render.I420, captureMs int64, mirror bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
 		return
 	}
-	s.pending = copyI420(s.pending, f)
+	s.pending = copyI420(s.pending, f, mirror)
 	s.pendingMs = captureMs
 	s.has = true
 	s.cond.Signal()
@@ -85,10 +85,18 @@ func (s *frameSlot) close() {
 	s.mu.Unlock()
 }
 
-// copyI420 copies f into dst, reallocating only when the size changed.
-func copyI420(dst *image.YCbCr, f *render.I420) *image.YCbCr {
+// copyI420 copies f (mirrored left to right if asked) into dst,
+// reallocating only when the size changed.
+func copyI420(dst *image.YCbCr, f *render.I420, mirror bool) *image.YCbCr {
 	if dst == nil || dst.Rect.Dx() != f.Width || dst.Rect.Dy() != f.Height {
 		dst = image.NewYCbCr(image.Rect(0, 0, f.Width, f.Height), image.YCbCrSubsampleRatio420)
+	}
+	if mirror {
+		out := render.I420{Width: f.Width, Height: f.Height, Y: dst.Y, U: dst.Cb, V: dst.Cr,
+			YStride: dst.YStride, UStride: dst.CStride, VStride: dst.CStride}
+		if render.MirrorI420(&out, f) == nil {
+			return dst
+		}
 	}
 	cw, chh := (f.Width+1)/2, (f.Height+1)/2
 	for y := 0; y < f.Height; y++ {
@@ -138,7 +146,9 @@ func newVideoEncoder(cfg VideoConfig, track *webrtc.TrackLocalStaticRTP) (*video
 	return v, nil
 }
 
-func (v *videoEncoder) offer(f *render.I420, captureMs int64) { v.slot.offer(f, captureMs) }
+func (v *videoEncoder) offer(f *render.I420, captureMs int64, mirror bool) {
+	v.slot.offer(f, captureMs, mirror)
+}
 
 func (v *videoEncoder) requestKeyFrame() { v.wantKey.Store(true) }
 

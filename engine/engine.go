@@ -60,6 +60,8 @@ type Engine struct {
 	videoSrc  [numChannels]VideoSource
 	audioSrc  AudioSource
 	audioKbps int
+
+	sw switches // mutes and mirror modes, read on the media path
 }
 
 // New validates cfg and creates an engine. It does not connect: the first

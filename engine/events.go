@@ -23,6 +23,10 @@ const (
 	EventPlayerRecvVideoFirstFrame
 	EventPlayerRenderVideoFirstFrame
 	EventPlayerVideoSizeChanged
+	// Appended callbacks: a remote stream's camera or microphone state
+	// (State holds a protocol.DeviceState).
+	EventRemoteCameraStateUpdate
+	EventRemoteMicStateUpdate
 )
 
 // Event is one notification to the host. Which fields are set depends on

@@ -171,7 +171,7 @@ func (e *Engine) setAudioSource(src AudioSource) error {
 	e.audioSrc = src
 	old := e.audioCap
 	if old != nil {
-		nc := newAudioCapture(src)
+		nc := newAudioCapture(src, &e.sw)
 		old.mu.Lock()
 		nc.sink = old.sink
 		old.sink = nil
@@ -283,6 +283,9 @@ func (e *Engine) FetchAudioPCM(pcm []int16, samplesPerChannel, rate, channels in
 	e.mu.Unlock()
 	if err := e.mixer.Fetch(pcm, samplesPerChannel, rate, channels); err != nil {
 		return protocol.Errorf(protocol.ErrInvalidArgument, err.Error())
+	}
+	if e.sw.speakerMuted.Load() {
+		clear(pcm[:samplesPerChannel*channels]) // the mix keeps its pace, unheard
 	}
 	return nil
 }

@@ -28,6 +28,22 @@ type player struct {
 	waiting bool // no attempt running; start one when the stream appears
 
 	stats playStats
+
+	// Muted here by the host, or not sent by the publisher: no frames are
+	// expected, so no break is reported.
+	localVideoMuted, localAudioMuted atomic.Bool
+	remoteVideoOff, remoteAudioOff   atomic.Bool
+}
+
+// updateBreakWatch tells the current attempt which media to expect.
+func (p *player) updateBreakWatch() {
+	p.mu.Lock()
+	a := p.att
+	p.mu.Unlock()
+	if a != nil {
+		a.video.setMuted(p.localVideoMuted.Load() || p.remoteVideoOff.Load())
+		a.audio.setMuted(p.localAudioMuted.Load() || p.remoteAudioOff.Load())
+	}
 }
 
 // playStats are counters read by the quality loop.
@@ -109,6 +125,7 @@ func (p *player) startAfterLocked(delay time.Duration) {
 	p.att = a
 	p.waiting = false
 	p.mu.Unlock()
+	p.updateBreakWatch()
 	e.wg.Add(1)
 	go func() {
 		defer e.wg.Done()

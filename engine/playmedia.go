@@ -77,7 +77,7 @@ func (a *attempt) onFrame(dec *vp8.Decoder, f vp8.Frame, pli func()) {
 	if a.video.frame(now) {
 		a.mediaEvent(MediaVideoBreakResume)
 	}
-	if v := p.currentView(); v != nil {
+	if v := p.currentView(); v != nil && !p.localVideoMuted.Load() {
 		v.Write(img, render.FrameMeta{CaptureTimeMs: capMs}, false)
 		p.stats.renderedFrames.Add(1)
 		p.stats.delaySumMs.Add(time.Now().UnixMilli() - capMs)
@@ -137,6 +137,8 @@ func (a *attempt) readAudio(t *webrtc.TrackRemote) {
 		if a.audio.frame(time.Now()) {
 			a.mediaEvent(MediaAudioBreakResume)
 		}
-		src.Push(pcm[:spc*2])
+		if !p.localAudioMuted.Load() {
+			src.Push(pcm[:spc*2])
+		}
 	}
 }

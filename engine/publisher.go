@@ -24,6 +24,8 @@ type publisher struct {
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 
+	stateDirty chan struct{} // the camera or microphone state changed
+
 	mu   sync.Mutex
 	pc   *webrtc.PeerConnection
 	venc *videoEncoder
@@ -58,7 +60,7 @@ func (e *Engine) startPublishing(streamID string, ch Channel) error {
 			return protocol.Errorf(protocol.ErrPublishAlreadyPublishing, "channel already publishes "+p.streamID)
 		}
 	}
-	p := &publisher{e: e, ch: ch, streamID: streamID, roomID: r.id, cfg: e.videoCfg[ch]}
+	p := &publisher{e: e, ch: ch, streamID: streamID, roomID: r.id, cfg: e.videoCfg[ch], stateDirty: make(chan struct{}, 1)}
 	p.ctx, p.cancel = context.WithCancel(e.ctx)
 	e.pubs[ch] = p
 	e.emit(Event{Kind: EventPublisherStateUpdate, StreamID: streamID, State: PublisherPublishRequesting, Extended: "{}"})
@@ -156,9 +158,13 @@ func (p *publisher) run() error {
 		return err
 	}
 	var ans protocol.SDPAnswer
-	if err := c.request(p.ctx, protocol.TypePublish, protocol.Publish{RoomID: p.roomID, StreamID: p.streamID, SDP: sdp}, &ans); err != nil {
+	pub := protocol.Publish{RoomID: p.roomID, StreamID: p.streamID, SDP: sdp,
+		VideoState: e.videoState(p.ch), AudioState: e.audioState(p.ch)}
+	if err := c.request(p.ctx, protocol.TypePublish, pub, &ans); err != nil {
 		return err
 	}
+	p.wg.Add(1)
+	go p.announceLoop(c, pub.VideoState, pub.AudioState)
 	if err := pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeAnswer, SDP: ans.SDP}); err != nil {
 		return protocol.Errorf(protocol.ErrPublishSDPInvalid, err.Error())
 	}
@@ -314,7 +320,7 @@ func (e *Engine) stopPublishersInRoomLocked(roomID string) []*publisher {
 // audioCaptureLocked returns the engine's audio capture, starting it if needed.
 func (e *Engine) audioCaptureLocked() *audioCapture {
 	if e.audioCap == nil {
-		e.audioCap = newAudioCapture(e.audioSrc)
+		e.audioCap = newAudioCapture(e.audioSrc, &e.sw)
 	}
 	return e.audioCap
 }
@@ -327,5 +333,42 @@ func (p *publisher) setBitrate(kbps int) {
 	}
 	if bc, ok := p.venc.enc.Controller().(interface{ SetBitRate(int) error }); ok {
 		bc.SetBitRate(kbps * 1000)
+	}
+}
+
+// announce schedules a stream_state message with the current camera and
+// microphone state; it never blocks.
+func (p *publisher) announce() {
+	select {
+	case p.stateDirty <- struct{}{}:
+	default:
+	}
+}
+
+// announceLoop sends the newest state whenever it differs from what the
+// server last heard, one request at a time so that updates keep their order.
+func (p *publisher) announceLoop(c *connection, video, audio protocol.DeviceState) {
+	defer p.wg.Done()
+	for {
+		select {
+		case <-p.ctx.Done():
+			return
+		case <-p.stateDirty:
+		}
+		v, a := p.e.videoState(p.ch), p.e.audioState(p.ch)
+		if v == video && a == audio {
+			continue
+		}
+		if c.request(p.ctx, protocol.TypeStreamState, protocol.StreamState{StreamID: p.streamID, VideoState: v, AudioState: a}, nil) == nil {
+			video, audio = v, a
+		}
+	}
+}
+
+func (p *publisher) requestKeyFrame() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.venc != nil {
+		p.venc.requestKeyFrame()
 	}
 }

@@ -75,7 +75,7 @@ func (e *Engine) doLogin(r *room) {
 	}
 	r.logined = true
 	for _, s := range ok.Streams {
-		r.streams[s.StreamID] = s
+		r.streams[s.StreamID] = protocol.Stream{UserID: s.UserID, UserName: s.UserName, StreamID: s.StreamID, ExtraInfo: s.ExtraInfo}
 	}
 	e.emit(Event{Kind: EventRoomStateChanged, RoomID: r.id, Reason: RoomLogined, Extended: "{}"})
 	if r.cfg.IsUserStatusNotify && len(ok.Users) > 0 {
@@ -83,6 +83,9 @@ func (e *Engine) doLogin(r *room) {
 	}
 	if len(ok.Streams) > 0 {
 		e.emit(Event{Kind: EventRoomStreamUpdate, RoomID: r.id, UpdateType: protocol.UpdateAdd, Streams: ok.Streams, Extended: "{}"})
+		for _, s := range ok.Streams {
+			e.applyStreamStateLocked(s.StreamID, s.VideoState, s.AudioState)
+		}
 	}
 	e.startWaitingPlayersLocked()
 	e.mu.Unlock()
@@ -260,6 +263,12 @@ func (e *Engine) onServerEvent(env protocol.Envelope) {
 				}
 			}()
 		}
+	case protocol.TypeStreamStateUpdate:
+		var u protocol.StreamStateUpdate
+		if protocol.DecodeData(env, &u) != nil {
+			return
+		}
+		e.onStreamState(u.StreamID, u.VideoState, u.AudioState)
 	case protocol.TypePlayStopped:
 		var ps protocol.PlayStopped
 		if protocol.DecodeData(env, &ps) != nil {
@@ -282,7 +291,7 @@ func (e *Engine) onStreamUpdate(u protocol.StreamUpdate) {
 	}
 	for _, s := range u.Streams {
 		if u.UpdateType == protocol.UpdateAdd {
-			r.streams[s.StreamID] = s
+			r.streams[s.StreamID] = protocol.Stream{UserID: s.UserID, UserName: s.UserName, StreamID: s.StreamID, ExtraInfo: s.ExtraInfo}
 		} else {
 			delete(r.streams, s.StreamID)
 			if p := e.players[s.StreamID]; p != nil {
@@ -292,7 +301,45 @@ func (e *Engine) onStreamUpdate(u protocol.StreamUpdate) {
 	}
 	e.emit(Event{Kind: EventRoomStreamUpdate, RoomID: u.RoomID, UpdateType: u.UpdateType, Streams: u.Streams, Extended: "{}"})
 	if u.UpdateType == protocol.UpdateAdd {
+		for _, s := range u.Streams {
+			e.applyStreamStateLocked(s.StreamID, s.VideoState, s.AudioState)
+		}
 		e.startWaitingPlayersLocked()
+	}
+}
+
+// onStreamState handles a publisher's camera or microphone change.
+func (e *Engine) onStreamState(streamID string, video, audio protocol.DeviceState) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.knownStreamLocked(streamID) || e.players[streamID] != nil {
+		e.applyStreamStateLocked(streamID, video, audio)
+	}
+}
+
+// applyStreamStateLocked records a stream's remote device state, reports
+// what changed (a stream appears with both open, so only closed states are
+// news then) and tells its player what media to expect.
+func (e *Engine) applyStreamStateLocked(streamID string, video, audio protocol.DeviceState) {
+	for _, r := range e.rooms {
+		s, ok := r.streams[streamID]
+		if !ok {
+			continue
+		}
+		if s.VideoState != video {
+			e.emit(Event{Kind: EventRemoteCameraStateUpdate, StreamID: streamID, State: int32(video)})
+		}
+		if s.AudioState != audio {
+			e.emit(Event{Kind: EventRemoteMicStateUpdate, StreamID: streamID, State: int32(audio)})
+		}
+		s.VideoState, s.AudioState = video, audio
+		r.streams[streamID] = s
+		break
+	}
+	if p := e.players[streamID]; p != nil {
+		p.remoteVideoOff.Store(video != protocol.DeviceOpen)
+		p.remoteAudioOff.Store(audio != protocol.DeviceOpen)
+		p.updateBreakWatch()
 	}
 }
 
