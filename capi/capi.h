@@ -63,6 +63,12 @@ static inline void parley_capi_on_player_video_size_changed(parley_event_handler
 static inline void parley_capi_on_room_token_will_expire(parley_event_handler *h, const char *room, int32_t remain) {
   if (h->on_room_token_will_expire) h->on_room_token_will_expire(h->user_data, room, remain);
 }
+static inline void parley_capi_on_remote_camera_state_update(parley_event_handler *h, const char *sid, int32_t state) {
+  if (h->on_remote_camera_state_update) h->on_remote_camera_state_update(h->user_data, sid, state);
+}
+static inline void parley_capi_on_remote_mic_state_update(parley_event_handler *h, const char *sid, int32_t state) {
+  if (h->on_remote_mic_state_update) h->on_remote_mic_state_update(h->user_data, sid, state);
+}
 static inline void parley_capi_call_destroyed(parley_destroyed_fn fn, void *ud) {
   if (fn) fn(ud);
 }

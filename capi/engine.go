@@ -80,8 +80,10 @@ func (ce *cEngine) failCode(fn string, c protocol.Code, detail string) C.int32_t
 	return ce.fail(fn, protocol.Errorf(c, detail))
 }
 
-// handlerMinSize is the size of the first version of parley_event_handler.
-const handlerMinSize = C.sizeof_parley_event_handler
+// handlerMinSize is the size of the first release of parley_event_handler,
+// which ended with on_player_video_size_changed: a host compiled against it
+// keeps working, and the callbacks appended since stay NULL in its copy.
+var handlerMinSize = C.size_t(unsafe.Offsetof(C.parley_event_handler{}.on_remote_camera_state_update))
 
 func engineFrom(h C.uintptr_t) (*cEngine, bool) { return lookupHandle[*cEngine](uintptr(h)) }
 

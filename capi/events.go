@@ -76,6 +76,10 @@ func (ce *cEngine) dispatch(ev engine.Event) {
 		C.parley_capi_on_player_render_video_first_frame(h, cs.str(ev.StreamID))
 	case engine.EventPlayerVideoSizeChanged:
 		C.parley_capi_on_player_video_size_changed(h, cs.str(ev.StreamID), C.int32_t(ev.Width), C.int32_t(ev.Height))
+	case engine.EventRemoteCameraStateUpdate:
+		C.parley_capi_on_remote_camera_state_update(h, cs.str(ev.StreamID), C.int32_t(ev.State))
+	case engine.EventRemoteMicStateUpdate:
+		C.parley_capi_on_remote_mic_state_update(h, cs.str(ev.StreamID), C.int32_t(ev.State))
 	case engine.EventRoomTokenWillExpire:
 		C.parley_capi_on_room_token_will_expire(h, cs.str(ev.RoomID), C.int32_t(ev.State))
 	}

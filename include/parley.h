@@ -334,6 +334,13 @@ typedef enum parley_video_codec {
   PARLEY_VIDEO_CODEC_H264 = 1
 } parley_video_codec;
 
+/** The state of a remote camera or microphone (values as in the seed's SDK family). */
+typedef enum parley_remote_device_state {
+  PARLEY_REMOTE_DEVICE_STATE_OPEN = 0,
+  PARLEY_REMOTE_DEVICE_STATE_DISABLE = 9,
+  PARLEY_REMOTE_DEVICE_STATE_MUTE = 10
+} parley_remote_device_state;
+
 /** The level field of the quality structs. */
 typedef enum parley_quality_level {
   PARLEY_QUALITY_LEVEL_EXCELLENT = 0,
@@ -511,6 +518,23 @@ typedef struct parley_event_handler {
   /** The decoded size of a played stream's video: sent with the first frame and whenever it changes. */
   void (PARLEY_CALL *on_player_video_size_changed)(void *user_data, const char *stream_id,
                                                    int32_t width, int32_t height);
+
+  /* Appended after the first release of ABI version 1; a host whose
+   * struct_size ends before them simply does not get these events. */
+
+  /**
+   * A remote stream's camera changed: state is a parley_remote_device_state
+   * (OPEN, DISABLE after parley_enable_camera(0), MUTE after
+   * parley_mute_publish_stream_video). A stream that appears with its camera
+   * closed reports it right after its stream ADD.
+   */
+  void (PARLEY_CALL *on_remote_camera_state_update)(void *user_data, const char *stream_id, int32_t state);
+
+  /**
+   * A remote stream's microphone changed: OPEN, or MUTE after
+   * parley_mute_microphone or parley_mute_publish_stream_audio.
+   */
+  void (PARLEY_CALL *on_remote_mic_state_update)(void *user_data, const char *stream_id, int32_t state);
 
   /* appended in later ABI versions only */
 } parley_event_handler;
@@ -1258,6 +1282,67 @@ extern PARLEY_API int32_t PARLEY_CALL parley_set_log_callback(parley_log_fn fn, 
  * \since ABI version 1.
  */
 extern PARLEY_API int32_t PARLEY_CALL parley_set_log_level(int32_t level);
+
+/* ---- Mutes and mirroring ------------------------------------------------
+ * Each returns PARLEY_OK; PARLEY_ERR_INVALID_HANDLE; PARLEY_ERR_INVALID_CHANNEL
+ * or PARLEY_ERR_INVALID_ARGUMENT for values out of range. Thread-safe; callable
+ * from callbacks; since ABI version 1 (appended). Switches may be set before
+ * publishing and are kept across publishes.
+ */
+
+/**
+ * Turn a channel's video source on (1) or off (0). Off, nothing is
+ * captured — no preview frames, nothing sent — and remote users get
+ * on_remote_camera_state_update(DISABLE); on again, OPEN, and the picture
+ * resumes with a keyframe.
+ */
+extern PARLEY_API int32_t PARLEY_CALL parley_enable_camera(parley_engine *e, int32_t enable, int32_t channel);
+
+/**
+ * Mute (1) or unmute (0) the engine's audio source for every stream.
+ * Remote users get on_remote_mic_state_update(MUTE / OPEN).
+ */
+extern PARLEY_API int32_t PARLEY_CALL parley_mute_microphone(parley_engine *e, int32_t mute);
+
+/**
+ * Stop (1) or resume (0) sending a channel's audio (only MAIN carries audio).
+ * Remote users get on_remote_mic_state_update(MUTE / OPEN).
+ */
+extern PARLEY_API int32_t PARLEY_CALL parley_mute_publish_stream_audio(parley_engine *e, int32_t mute, int32_t channel);
+
+/**
+ * Stop (1) or resume (0) sending a channel's video; the preview goes on.
+ * Remote users get on_remote_camera_state_update(MUTE / OPEN) and no video
+ * break is reported for the pause.
+ */
+extern PARLEY_API int32_t PARLEY_CALL parley_mute_publish_stream_video(parley_engine *e, int32_t mute, int32_t channel);
+
+/**
+ * Stop (1) or resume (0) playing a played stream's audio: it leaves the mix.
+ * eturns also PARLEY_ERR_INVALID_STREAM_ID; PARLEY_ERR_PLAY_STREAM_NOT_FOUND
+ *          when the stream is not being played.
+ */
+extern PARLEY_API int32_t PARLEY_CALL parley_mute_play_stream_audio(parley_engine *e, const char *stream_id, int32_t mute);
+
+/**
+ * Stop (1) or resume (0) rendering a played stream's video into its view
+ * (decoding goes on, so unmuting shows the next frame at once). No video
+ * break is reported while muted.
+ * eturns also PARLEY_ERR_INVALID_STREAM_ID; PARLEY_ERR_PLAY_STREAM_NOT_FOUND.
+ */
+extern PARLEY_API int32_t PARLEY_CALL parley_mute_play_stream_video(parley_engine *e, const char *stream_id, int32_t mute);
+
+/**
+ * Mute (1) or unmute (0) all remote audio: parley_fetch_audio_pcm returns
+ * silence while muted (the mix keeps its pace, so unmuting is instant).
+ */
+extern PARLEY_API int32_t PARLEY_CALL parley_mute_speaker(parley_engine *e, int32_t mute);
+
+/**
+ * Choose what a channel mirrors (a parley_video_mirror_mode): the preview
+ * only (the default, a selfie view), what is sent only, both, or neither.
+ */
+extern PARLEY_API int32_t PARLEY_CALL parley_set_video_mirror_mode(parley_engine *e, int32_t mode, int32_t channel);
 
 #endif /* PARLEY_NO_PROTOTYPES */
 

@@ -516,6 +516,29 @@ static void cb_player_media_event(void *ud, const char *stream_id, int32_t event
   rec_leave(r);
 }
 
+static const char *device_state_name(int32_t s) {
+  return s == PARLEY_REMOTE_DEVICE_STATE_OPEN      ? "OPEN"
+         : s == PARLEY_REMOTE_DEVICE_STATE_DISABLE ? "DISABLE"
+         : s == PARLEY_REMOTE_DEVICE_STATE_MUTE    ? "MUTE"
+                                                   : "?";
+}
+
+static void cb_remote_camera(void *ud, const char *stream_id, int32_t state) {
+  h_recorder *r = ud;
+  rec_enter(r, "on_remote_camera_state_update");
+  if (device_state_name(state)[0] == '?') rec_violation(r, "state out of range", "on_remote_camera_state_update");
+  rec_line(r, "remote_camera %s %s", str_arg(r, stream_id, "on_remote_camera_state_update"), device_state_name(state));
+  rec_leave(r);
+}
+
+static void cb_remote_mic(void *ud, const char *stream_id, int32_t state) {
+  h_recorder *r = ud;
+  rec_enter(r, "on_remote_mic_state_update");
+  if (device_state_name(state)[0] == '?') rec_violation(r, "state out of range", "on_remote_mic_state_update");
+  rec_line(r, "remote_mic %s %s", str_arg(r, stream_id, "on_remote_mic_state_update"), device_state_name(state));
+  rec_leave(r);
+}
+
 static void cb_recv_first_frame(void *ud, const char *stream_id) {
   h_recorder *r = ud;
   rec_enter(r, "on_player_recv_video_first_frame");
@@ -557,6 +580,8 @@ parley_event_handler h_rec_handler(h_recorder *r) {
   h.on_player_recv_video_first_frame = cb_recv_first_frame;
   h.on_player_render_video_first_frame = cb_render_first_frame;
   h.on_player_video_size_changed = cb_video_size;
+  h.on_remote_camera_state_update = cb_remote_camera;
+  h.on_remote_mic_state_update = cb_remote_mic;
   return h;
 }
 
