@@ -35,8 +35,10 @@ type videoCapture struct {
 	wg    sync.WaitGroup
 }
 
-func newVideoCapture(e *Engine, ch Channel, src VideoSource, cfg VideoConfig) *videoCapture {
-	c := &videoCapture{e: e, ch: ch, source: src, cfg: cfg, stopc: make(chan struct{})}
+// newVideoCapture starts a capture that shows its frames in preview and
+// hands them to sink (either may be nil).
+func newVideoCapture(e *Engine, ch Channel, src VideoSource, cfg VideoConfig, preview *render.View, sink videoSink) *videoCapture {
+	c := &videoCapture{e: e, ch: ch, source: src, cfg: cfg, preview: preview, sink: sink, stopc: make(chan struct{})}
 	if src == VideoSourceTestPattern {
 		c.wg.Add(1)
 		go c.runPattern()
@@ -147,7 +149,7 @@ func (e *Engine) captureLocked(ch Channel) *videoCapture {
 	if c := e.captures[ch]; c != nil {
 		return c
 	}
-	c := newVideoCapture(e, ch, e.videoSrc[ch], e.videoCfg[ch])
+	c := newVideoCapture(e, ch, e.videoSrc[ch], e.videoCfg[ch], nil, nil)
 	e.captures[ch] = c
 	return c
 }
@@ -170,11 +172,10 @@ func (e *Engine) restartCaptureLocked(ch Channel) *videoCapture {
 	if old == nil {
 		return nil
 	}
-	e.captures[ch] = nil
-	c := e.captureLocked(ch)
 	old.mu.Lock()
-	c.preview, c.sink = old.preview, old.sink
+	preview, sink := old.preview, old.sink
 	old.preview, old.sink = nil, nil
 	old.mu.Unlock()
+	e.captures[ch] = newVideoCapture(e, ch, e.videoSrc[ch], e.videoCfg[ch], preview, sink)
 	return old
 }
