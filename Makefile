@@ -5,7 +5,7 @@
 #   make test       go vet, go test -race, the C tests, the C tests again under ASan
 #   make memcheck   the C tests under valgrind memcheck (slow)
 #   make demo       run the demo call (cmd/parley-demo)
-#   make bench      Go benchmarks, then five measured calls (cmd/parley-demo --bench 5)
+#   make bench      Go benchmarks, then five measured calls per codec (VP8, H.264)
 #   make clean      remove the build directories
 
 SHELL := /bin/bash
@@ -33,23 +33,25 @@ LIB := $(abspath $(BUILD))/libparley.so
 
 # Debian installs openh264's headers in /usr/include/wels; the Go wrappers
 # include <openh264/codec_api.h>. Same directory as CMakeLists.txt makes.
-ifneq ($(wildcard /usr/include/wels/codec_api.h),)
+# Set unconditionally: on a fresh machine deps.sh installs libopenh264-dev
+# only after make has read this file, and the deps target makes the link.
 CGO_INCLUDE := $(abspath $(BUILD))/cgo-include
 export CGO_CFLAGS ?= -O2 -g -I$(CGO_INCLUDE)
 export CGO_CXXFLAGS ?= -O2 -g -I$(CGO_INCLUDE)
-endif
 
-.PHONY: all deps lib c test test-go test-c test-asan memcheck demo bench clean
+.PHONY: all deps cgo-include lib c test test-go test-c test-asan memcheck demo bench clean
 # The tests measure real-time calls: never run two of these steps at once.
 .NOTPARALLEL:
 
 all: lib
 
-deps:
+deps: cgo-include
 	scripts/deps.sh
-ifdef CGO_INCLUDE
+
+# The link may dangle until deps.sh has installed the headers; cgo then
+# simply finds nothing there.
+cgo-include:
 	mkdir -p $(CGO_INCLUDE) && ln -sfn /usr/include/wels $(CGO_INCLUDE)/openh264
-endif
 
 lib: deps
 	$(CMAKE) -S . -B $(BUILD) $(CMAKE_FLAGS)
@@ -63,7 +65,7 @@ c: deps
 test: deps
 	$(MAKE) --no-print-directory test-go test-c test-asan
 
-test-go:
+test-go: cgo-include
 	$(GO) vet ./...
 	$(GO) test -race -count=1 ./...
 
@@ -87,7 +89,8 @@ demo: deps
 
 bench: deps
 	$(GO) test -run '^$$' -bench . -count 5 ./render/ ./engine/codec/... ./engine/audio/
-	$(GO) run ./cmd/parley-demo --bench 5 $(BENCH_ARGS)
+	$(GO) run ./cmd/parley-demo --bench 5 --codec vp8 $(BENCH_ARGS)
+	$(GO) run ./cmd/parley-demo --bench 5 --codec h264 $(BENCH_ARGS)
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(VALGRIND_BUILD)

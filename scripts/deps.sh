@@ -20,6 +20,7 @@ fi
 packages=(
   build-essential pkg-config cmake # C toolchain for cgo, CMake for the library and the C tests
   libvpx-dev libopus-dev libyuv-dev # codecs and colour conversion, through cgo
+  libopenh264-dev                  # H.264 encode and decode (never libx264-dev beside it: symbol clash)
   clang "$clang_rt"                # ASan for the C tests
   valgrind                         # memcheck for the C tests
 )
