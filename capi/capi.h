@@ -69,6 +69,9 @@ static inline void parley_capi_on_remote_camera_state_update(parley_event_handle
 static inline void parley_capi_on_remote_mic_state_update(parley_event_handler *h, const char *sid, int32_t state) {
   if (h->on_remote_mic_state_update) h->on_remote_mic_state_update(h->user_data, sid, state);
 }
+static inline void parley_capi_on_network_quality(parley_event_handler *h, const char *uid, int32_t up, int32_t down) {
+  if (h->on_network_quality) h->on_network_quality(h->user_data, uid, up, down);
+}
 static inline void parley_capi_call_destroyed(parley_destroyed_fn fn, void *ud) {
   if (fn) fn(ud);
 }

@@ -80,6 +80,8 @@ func (ce *cEngine) dispatch(ev engine.Event) {
 		C.parley_capi_on_remote_camera_state_update(h, cs.str(ev.StreamID), C.int32_t(ev.State))
 	case engine.EventRemoteMicStateUpdate:
 		C.parley_capi_on_remote_mic_state_update(h, cs.str(ev.StreamID), C.int32_t(ev.State))
+	case engine.EventNetworkQuality:
+		C.parley_capi_on_network_quality(h, cs.str(ev.UserID), C.int32_t(ev.Upstream), C.int32_t(ev.Downstream))
 	case engine.EventRoomTokenWillExpire:
 		C.parley_capi_on_room_token_will_expire(h, cs.str(ev.RoomID), C.int32_t(ev.State))
 	}

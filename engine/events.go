@@ -27,6 +27,8 @@ const (
 	// (State holds a protocol.DeviceState).
 	EventRemoteCameraStateUpdate
 	EventRemoteMicStateUpdate
+	// Every 2 s: UserID ("" = this engine's user), Upstream, Downstream.
+	EventNetworkQuality
 )
 
 // Event is one notification to the host. Which fields are set depends on
@@ -61,12 +63,16 @@ type Event struct {
 
 	PublishQuality *PublishQuality
 	PlayQuality    *PlayQuality
+
+	// NetworkQuality.
+	UserID               string
+	Upstream, Downstream QualityLevel
 }
 
 // isQuality reports whether the event may be dropped when the poll queue is
 // full: quality updates go first, state changes never.
 func (ev *Event) isQuality() bool {
-	return ev.Kind == EventPublisherQualityUpdate || ev.Kind == EventPlayerQualityUpdate
+	return ev.Kind == EventPublisherQualityUpdate || ev.Kind == EventPlayerQualityUpdate || ev.Kind == EventNetworkQuality
 }
 
 // RoomStateReason matches parley_room_state_reason.

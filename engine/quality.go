@@ -34,7 +34,8 @@ func (e *Engine) qualityLoop() {
 	defer t.Stop()
 	pubPrev := map[*publisher]pubSnap{}
 	playPrev := map[*player]playSnap{}
-	for {
+	net := newNetQuality()
+	for tick := 1; ; tick++ {
 		select {
 		case <-e.ctx.Done():
 			return
@@ -94,6 +95,7 @@ func (e *Engine) qualityLoop() {
 				PacketLossRate:  loss,
 				Level:           qualityLevel(rtt, loss),
 			}
+			net.pub[p] = q.Level
 			e.emit(Event{Kind: EventPublisherQualityUpdate, StreamID: p.streamID, PublishQuality: q})
 		}
 		pubPrev = nextPub
@@ -154,9 +156,14 @@ func (e *Engine) qualityLoop() {
 				Height:         st.height.Load(),
 				Level:          qualityLevel(rtt, loss),
 			}
+			net.play[p] = q.Level
 			e.emit(Event{Kind: EventPlayerQualityUpdate, StreamID: p.streamID, PlayQuality: q})
 		}
 		playPrev = nextPlay
+		net.forget(nextPub, nextPlay)
+		if tick%networkQualityTicks == 0 {
+			e.emitNetworkQuality(net, pubs, players)
+		}
 	}
 }
 

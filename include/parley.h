@@ -536,6 +536,15 @@ typedef struct parley_event_handler {
    */
   void (PARLEY_CALL *on_remote_mic_state_update)(void *user_data, const char *stream_id, int32_t state);
 
+  /**
+   * Every 2 s while anything is published or played: user_id "" is this
+   * engine's user, with upstream judged from its publishers and downstream
+   * from its players; each remote user whose stream is played follows, with
+   * upstream judged from what arrives here and downstream UNKNOWN. Levels are
+   * parley_quality_level, by the rule of docs/quality.md.
+   */
+  void (PARLEY_CALL *on_network_quality)(void *user_data, const char *user_id, int32_t upstream, int32_t downstream);
+
   /* appended in later ABI versions only */
 } parley_event_handler;
 
@@ -1319,7 +1328,7 @@ extern PARLEY_API int32_t PARLEY_CALL parley_mute_publish_stream_video(parley_en
 
 /**
  * Stop (1) or resume (0) playing a played stream's audio: it leaves the mix.
- * eturns also PARLEY_ERR_INVALID_STREAM_ID; PARLEY_ERR_PLAY_STREAM_NOT_FOUND
+ * \returns also PARLEY_ERR_INVALID_STREAM_ID; PARLEY_ERR_PLAY_STREAM_NOT_FOUND
  *          when the stream is not being played.
  */
 extern PARLEY_API int32_t PARLEY_CALL parley_mute_play_stream_audio(parley_engine *e, const char *stream_id, int32_t mute);
@@ -1328,7 +1337,7 @@ extern PARLEY_API int32_t PARLEY_CALL parley_mute_play_stream_audio(parley_engin
  * Stop (1) or resume (0) rendering a played stream's video into its view
  * (decoding goes on, so unmuting shows the next frame at once). No video
  * break is reported while muted.
- * eturns also PARLEY_ERR_INVALID_STREAM_ID; PARLEY_ERR_PLAY_STREAM_NOT_FOUND.
+ * \returns also PARLEY_ERR_INVALID_STREAM_ID; PARLEY_ERR_PLAY_STREAM_NOT_FOUND.
  */
 extern PARLEY_API int32_t PARLEY_CALL parley_mute_play_stream_video(parley_engine *e, const char *stream_id, int32_t mute);
 

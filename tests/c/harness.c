@@ -539,6 +539,16 @@ static void cb_remote_mic(void *ud, const char *stream_id, int32_t state) {
   rec_leave(r);
 }
 
+static void cb_network_quality(void *ud, const char *user_id, int32_t up, int32_t down) {
+  h_recorder *r = ud;
+  rec_enter(r, "on_network_quality");
+  if (up < PARLEY_QUALITY_LEVEL_EXCELLENT || up > PARLEY_QUALITY_LEVEL_UNKNOWN || down < PARLEY_QUALITY_LEVEL_EXCELLENT ||
+      down > PARLEY_QUALITY_LEVEL_UNKNOWN)
+    rec_violation(r, "level out of range", "on_network_quality");
+  rec_line(r, "network_quality %s %ld %ld", str_arg(r, user_id, "on_network_quality"), (long)up, (long)down);
+  rec_leave(r);
+}
+
 static void cb_recv_first_frame(void *ud, const char *stream_id) {
   h_recorder *r = ud;
   rec_enter(r, "on_player_recv_video_first_frame");
@@ -582,6 +592,7 @@ parley_event_handler h_rec_handler(h_recorder *r) {
   h.on_player_video_size_changed = cb_video_size;
   h.on_remote_camera_state_update = cb_remote_camera;
   h.on_remote_mic_state_update = cb_remote_mic;
+  h.on_network_quality = cb_network_quality;
   return h;
 }
 

@@ -55,6 +55,11 @@ int main(void) {
   CHECKF(q.play_last_width == 320 && q.play_last_height == 180, "quality size %dx%d", q.play_last_width,
          q.play_last_height);
 
+  h_phase("network quality: B's own line and one for alice, whose stream it plays");
+  EXPECT_EVENT(rb, "network_quality  5 0", 10000); /* no publisher: upstream UNKNOWN; loopback: EXCELLENT down */
+  CHECK(h_rec_find_prefix(rb, "network_quality alice 0 5", 0) >= 0);
+  EXPECT_EVENT(ra, "network_quality  0 5", 10000); /* A only publishes */
+
   h_phase("A switches to 640x360 mid-call");
   vc.encode_width = 640;
   vc.encode_height = 360;
