@@ -29,6 +29,7 @@ type videoCapture struct {
 	sink       videoSink
 	firstFrame bool
 	custom     *render.I420 // conversion buffer for custom RGBA frames
+	scaled     *render.I420 // frames resized to the encode size
 	frames     uint64       // captured frames, read by the quality loop
 
 	stopc chan struct{}
@@ -103,7 +104,7 @@ func (c *videoCapture) deliver(f *render.I420, captureMs int64) {
 		view.Write(f, render.FrameMeta{CaptureTimeMs: captureMs}, mode.preview())
 	}
 	if sink != nil && !sw.videoMuted[c.ch].Load() {
-		sink.offer(f, captureMs, mode.publish())
+		sink.offer(c.toEncodeSize(f), captureMs, mode.publish())
 	}
 	c.mu.Unlock()
 	if first {
@@ -178,4 +179,25 @@ func (e *Engine) restartCaptureLocked(ch Channel) *videoCapture {
 	old.mu.Unlock()
 	e.captures[ch] = newVideoCapture(e, ch, e.videoSrc[ch], e.videoCfg[ch], preview, sink)
 	return old
+}
+
+// toEncodeSize resizes a frame to the encode size when it differs. Custom
+// frames keep their own size unless the host set an encode size with
+// SetVideoConfig (a game's render target is usually sized on purpose);
+// other sources always follow the encode size. c.mu is held.
+func (c *videoCapture) toEncodeSize(f *render.I420) *render.I420 {
+	w, h := c.cfg.EncodeWidth, c.cfg.EncodeHeight
+	if w <= 0 || h <= 0 || (f.Width == w && f.Height == h) {
+		return f
+	}
+	if c.source == VideoSourceCustom && !c.e.encodeSizeSet[c.ch].Load() {
+		return f
+	}
+	if c.scaled == nil || c.scaled.Width != w || c.scaled.Height != h {
+		c.scaled = render.NewI420(w, h)
+	}
+	if render.ScaleI420(c.scaled, f) != nil {
+		return f
+	}
+	return c.scaled
 }

@@ -9,6 +9,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/pion/webrtc/v4"
 
@@ -62,6 +63,10 @@ type Engine struct {
 	audioKbps int
 
 	sw switches // mutes and mirror modes, read on the media path
+
+	// encodeSizeSet: the host chose an encode size for the channel, which
+	// custom frames then follow too.
+	encodeSizeSet [numChannels]atomic.Bool
 }
 
 // New validates cfg and creates an engine. It does not connect: the first

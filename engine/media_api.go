@@ -197,9 +197,7 @@ func (e *Engine) setVideoConfig(cfg VideoConfig, ch Channel) error {
 		return protocol.Errorf(protocol.ErrInvalidChannel, "")
 	}
 	switch cfg.Codec {
-	case CodecVP8:
-	case CodecH264:
-		return protocol.Errorf(protocol.ErrCodecUnsupported, "this build encodes VP8 only")
+	case CodecVP8, CodecH264:
 	default:
 		return protocol.Errorf(protocol.ErrInvalidArgument, "unknown codec")
 	}
@@ -224,8 +222,12 @@ func (e *Engine) setVideoConfig(cfg VideoConfig, ch Channel) error {
 	merge(&cur.CaptureHeight, cfg.CaptureHeight)
 	merge(&cur.EncodeWidth, cfg.EncodeWidth)
 	merge(&cur.EncodeHeight, cfg.EncodeHeight)
+	if cfg.EncodeWidth != 0 || cfg.EncodeHeight != 0 {
+		e.encodeSizeSet[ch].Store(true)
+	}
 	merge(&cur.FPS, cfg.FPS)
 	merge(&cur.BitrateKbps, cfg.BitrateKbps)
+	cur.Codec = cfg.Codec // always applies (0 is VP8), from the next start of publishing
 	e.videoCfg[ch] = cur
 	if p := e.pubs[ch]; p != nil {
 		p.setBitrate(cur.BitrateKbps)

@@ -65,3 +65,41 @@ func TestResolutionChangeMidCallAndMeasuredFrameRate(t *testing.T) {
 	}
 	_ = pix
 }
+
+func TestCustomFramesFollowAnEncodeSizeTheHostSet(t *testing.T) {
+	url := startServer(t)
+	ra, rb := newRecorder(), newRecorder()
+	a, b := newEngine(t, url, ra), newEngine(t, url, rb)
+	login(t, a, ra, "room-c", "alice")
+	login(t, b, rb, "room-c", "bob")
+	a.SetVideoSource(engine.VideoSourceCustom, engine.ChannelMain)
+	if err := a.SetVideoConfig(engine.VideoConfig{EncodeWidth: 160, EncodeHeight: 120}, engine.ChannelMain); err != nil {
+		t.Fatal(err)
+	}
+	stop := make(chan struct{})
+	wg := pushMedia(t, a, func() [3]byte { return [3]byte{0, 255, 0} }, stop) // 320x240 frames
+	defer func() { close(stop); wg.Wait() }()
+	if err := a.StartPublishing("s-c", engine.ChannelMain); err != nil {
+		t.Fatal(err)
+	}
+	view, pix := newView(t, 64, 48)
+	if err := b.StartPlaying("s-c", view); err != nil {
+		t.Fatal(err)
+	}
+	rb.waitFor(t, "160x120", func(ev engine.Event) bool {
+		return ev.Kind == engine.EventPlayerVideoSizeChanged && ev.Width == 160 && ev.Height == 120
+	})
+	if got := sizeEvents(rb); got[0] != [2]int{160, 120} {
+		t.Fatalf("first size %v, want the encode size 160x120", got[0])
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		if _, c := centre(t, view, pix, 64, 48); near(c, [3]byte{0, 255, 0}, 40) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the scaled frames do not show green")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}

@@ -48,3 +48,13 @@ func MirrorI420(dst, src *I420) error {
 	mirrorI420(dst, src)
 	return nil
 }
+
+// ScaleI420 resizes all of src into all of dst (bilinear), e.g. a custom or
+// camera frame to the configured encode size. Errors wrap ErrInvalidFrame.
+func ScaleI420(dst, src *I420) error {
+	if !src.valid() || dst == nil || !dst.valid() {
+		return fmt.Errorf("%w: scale needs two valid frames", ErrInvalidFrame)
+	}
+	scaleI420(dst, src)
+	return nil
+}

@@ -91,3 +91,26 @@ func TestMirrorI420SwapsLeftAndRight(t *testing.T) {
 		t.Fatal("mirror into a frame of another size succeeded")
 	}
 }
+
+func TestScaleI420KeepsTheColour(t *testing.T) {
+	const w, h = 64, 48
+	rgba := make([]byte, w*h*4)
+	for i := 0; i < len(rgba); i += 4 {
+		rgba[i+1], rgba[i+3] = 255, 255
+	}
+	src, dst := NewI420(w, h), NewI420(160, 90)
+	if err := RGBAToI420(src, rgba, w, h, w*4); err != nil {
+		t.Fatal(err)
+	}
+	if err := ScaleI420(dst, src); err != nil {
+		t.Fatal(err)
+	}
+	out := make([]byte, 160*90*4)
+	I420ToRGBA(out, 160*4, dst)
+	if c := out[(45*160+80)*4:]; c[1] < 230 || c[0] > 30 || c[2] > 30 {
+		t.Fatalf("scaled green reads %v", c[:4])
+	}
+	if ScaleI420(nil, src) == nil {
+		t.Fatal("scale into nil succeeded")
+	}
+}
