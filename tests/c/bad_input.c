@@ -133,6 +133,15 @@ static void sweep_engine_handle(parley_engine *bad) {
   CHECK_CODE(PARLEY_ERR_INVALID_HANDLE, parley_start_playing_stream(bad, "sweep", NULL));
   CHECK_CODE(PARLEY_ERR_INVALID_HANDLE, parley_stop_playing_stream(bad, "sweep"));
   CHECK_CODE(PARLEY_ERR_INVALID_HANDLE, parley_fetch_audio_pcm(bad, pcm, 480, 48000, 2));
+  CHECK_CODE(PARLEY_ERR_INVALID_HANDLE, parley_enable_camera(bad, 1, PARLEY_PUBLISH_CHANNEL_MAIN));
+  CHECK_CODE(PARLEY_ERR_INVALID_HANDLE, parley_mute_microphone(bad, 1));
+  CHECK_CODE(PARLEY_ERR_INVALID_HANDLE, parley_mute_publish_stream_audio(bad, 1, PARLEY_PUBLISH_CHANNEL_MAIN));
+  CHECK_CODE(PARLEY_ERR_INVALID_HANDLE, parley_mute_publish_stream_video(bad, 1, PARLEY_PUBLISH_CHANNEL_MAIN));
+  CHECK_CODE(PARLEY_ERR_INVALID_HANDLE, parley_mute_play_stream_audio(bad, "sweep", 1));
+  CHECK_CODE(PARLEY_ERR_INVALID_HANDLE, parley_mute_play_stream_video(bad, "sweep", 1));
+  CHECK_CODE(PARLEY_ERR_INVALID_HANDLE, parley_mute_speaker(bad, 1));
+  CHECK_CODE(PARLEY_ERR_INVALID_HANDLE,
+             parley_set_video_mirror_mode(bad, PARLEY_VIDEO_MIRROR_MODE_BOTH, PARLEY_PUBLISH_CHANNEL_MAIN));
   CHECK_CODE(PARLEY_ERR_INVALID_HANDLE, parley_engine_destroy(bad, on_destroyed_never, NULL));
 }
 
@@ -562,6 +571,21 @@ static void publishing_calls(parley_engine *e, h_recorder *r) {
   CHECK_CODE(PARLEY_ERR_INVALID_CHANNEL, parley_start_preview(e, NULL, 2));
   CHECK_CODE(PARLEY_ERR_INVALID_CHANNEL, parley_stop_preview(e, -1));
   CHECK_CODE(PARLEY_ERR_INVALID_CHANNEL, parley_stop_publishing_stream(e, 2));
+
+  h_phase("mutes and mirror: switches are 0 or 1, channels and modes in range");
+  CHECK_CODE(PARLEY_ERR_INVALID_ARGUMENT, parley_enable_camera(e, 2, PARLEY_PUBLISH_CHANNEL_MAIN));
+  CHECK_CODE(PARLEY_ERR_INVALID_ARGUMENT, parley_mute_microphone(e, -1));
+  CHECK_CODE(PARLEY_ERR_INVALID_ARGUMENT, parley_mute_speaker(e, 7));
+  CHECK_CODE(PARLEY_ERR_INVALID_CHANNEL, parley_enable_camera(e, 1, 2));
+  CHECK_CODE(PARLEY_ERR_INVALID_CHANNEL, parley_mute_publish_stream_audio(e, 1, -1));
+  CHECK_CODE(PARLEY_ERR_INVALID_CHANNEL, parley_mute_publish_stream_video(e, 0, 9));
+  CHECK_CODE(PARLEY_ERR_INVALID_ARGUMENT, parley_mute_play_stream_audio(e, NULL, 1));
+  CHECK_CODE(PARLEY_ERR_INVALID_STREAM_ID, parley_mute_play_stream_video(e, "a b", 1));
+  CHECK_CODE(PARLEY_ERR_PLAY_STREAM_NOT_FOUND, parley_mute_play_stream_video(e, "not-played", 1));
+  CHECK_CODE(PARLEY_ERR_INVALID_ARGUMENT, parley_set_video_mirror_mode(e, 4, PARLEY_PUBLISH_CHANNEL_MAIN));
+  CHECK_CODE(PARLEY_ERR_INVALID_CHANNEL, parley_set_video_mirror_mode(e, 0, 2));
+  CHECK_OK(parley_set_video_mirror_mode(e, PARLEY_VIDEO_MIRROR_MODE_NONE, PARLEY_PUBLISH_CHANNEL_AUX));
+  CHECK_OK(parley_mute_speaker(e, 0));
 
   h_phase("publishing one channel twice");
   CHECK_OK(parley_set_video_source(e, PARLEY_VIDEO_SOURCE_TEST_PATTERN, PARLEY_PUBLISH_CHANNEL_MAIN));
