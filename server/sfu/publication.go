@@ -45,14 +45,20 @@ func gone(st webrtc.PeerConnectionState) bool {
 	return st == webrtc.PeerConnectionStateFailed || st == webrtc.PeerConnectionStateClosed
 }
 
-func newPublication(s *SFU, params PublishParams) (*publication, error) {
+func newPublication(s *SFU, params PublishParams, kinds offerKinds) (*publication, error) {
 	p := &publication{sfu: s, id: params.ID, log: params.Log, keyframe: make(chan struct{}, 1),
 		done: make(chan struct{}), subs: map[uint64]*subscriber{}}
 	label := params.Label
 	var err error
 	// Tracks exist before the publisher's media does, so subscribers can
-	// attach at once and get the very first packets.
-	if p.video, err = webrtc.NewTrackLocalStaticRTP(videoCodec, "video", label); err != nil {
+	// attach at once and get the very first packets. The video track has
+	// the codec the publisher sends: the first of VP8 and H.264 its offer
+	// lists, which is the one the answer makes it send.
+	vc := videoCodec
+	if len(kinds.videoCodecs) > 0 && kinds.videoCodecs[0] == webrtc.MimeTypeH264 {
+		vc = h264Codec
+	}
+	if p.video, err = webrtc.NewTrackLocalStaticRTP(vc, "video", label); err != nil {
 		return nil, err
 	}
 	if p.audio, err = webrtc.NewTrackLocalStaticRTP(audioCodec, "audio", label); err != nil {
@@ -185,6 +191,9 @@ func (p *publication) keyframeLoop() {
 
 // play attaches a new subscriber.
 func (p *publication) play(ctx context.Context, params PlayParams, kinds offerKinds) (string, error) {
+	if mime := p.video.Codec().MimeType; kinds.video && !kinds.offersVideo(mime) {
+		return "", protocol.Errorf(protocol.ErrPlaySDPInvalid, "the stream's video is "+mime+", which the offer does not list")
+	}
 	id := params.Subscriber
 	sub, err := newSubscriber(p, params)
 	if err != nil {

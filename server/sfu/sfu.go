@@ -52,14 +52,21 @@ type SFU struct {
 }
 
 // Codecs every Parley peer speaks. The payload types are fixed so SDPs from
-// the engine, browsers and the server line up without surprises.
+// the engine, browsers and the server line up without surprises. A
+// publication forwards the one video codec its publisher offers (VP8 by
+// default, or H.264); subscribers offer both.
 var (
+	videoFeedback = []webrtc.RTCPFeedback{
+		{Type: "goog-remb"}, {Type: "ccm", Parameter: "fir"}, {Type: "nack"},
+		{Type: "nack", Parameter: "pli"}, {Type: "transport-cc"},
+	}
 	videoCodec = webrtc.RTPCodecCapability{
-		MimeType: webrtc.MimeTypeVP8, ClockRate: 90000,
-		RTCPFeedback: []webrtc.RTCPFeedback{
-			{Type: "goog-remb"}, {Type: "ccm", Parameter: "fir"}, {Type: "nack"},
-			{Type: "nack", Parameter: "pli"}, {Type: "transport-cc"},
-		},
+		MimeType: webrtc.MimeTypeVP8, ClockRate: 90000, RTCPFeedback: videoFeedback,
+	}
+	// Constrained Baseline level 3.1, non-interleaved (STAP-A and FU-A).
+	h264Codec = webrtc.RTPCodecCapability{
+		MimeType: webrtc.MimeTypeH264, ClockRate: 90000, RTCPFeedback: videoFeedback,
+		SDPFmtpLine: "level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f",
 	}
 	audioCodec = webrtc.RTPCodecCapability{
 		MimeType: webrtc.MimeTypeOpus, ClockRate: 48000, Channels: 2,
@@ -69,6 +76,7 @@ var (
 
 const (
 	videoPayloadType = 96
+	h264PayloadType  = 102
 	audioPayloadType = 111
 	// negotiateTimeout bounds ICE gathering; with the UDP mux it is instant.
 	negotiateTimeout = 5 * time.Second
@@ -91,6 +99,10 @@ func New(cfg Config) (*SFU, error) {
 
 	m := &webrtc.MediaEngine{}
 	if err := m.RegisterCodec(webrtc.RTPCodecParameters{RTPCodecCapability: videoCodec, PayloadType: videoPayloadType},
+		webrtc.RTPCodecTypeVideo); err != nil {
+		return nil, err
+	}
+	if err := m.RegisterCodec(webrtc.RTPCodecParameters{RTPCodecCapability: h264Codec, PayloadType: h264PayloadType},
 		webrtc.RTPCodecTypeVideo); err != nil {
 		return nil, err
 	}
@@ -141,10 +153,11 @@ type PublishParams struct {
 // p.ID. The answer carries all candidates (non-trickle). Errors carry
 // ErrPublishSDPInvalid for offers the server cannot use.
 func (s *SFU) Publish(ctx context.Context, p PublishParams) (string, error) {
-	if _, err := checkOffer(p.Offer, "sendonly", protocol.ErrPublishSDPInvalid); err != nil {
+	kinds, err := checkOffer(p.Offer, "sendonly", protocol.ErrPublishSDPInvalid)
+	if err != nil {
 		return "", err
 	}
-	pub, err := newPublication(s, p)
+	pub, err := newPublication(s, p, kinds)
 	if err != nil {
 		return "", err
 	}

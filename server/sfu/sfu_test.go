@@ -97,6 +97,9 @@ func TestForwardAndKeyframes(t *testing.T) {
 	if err := sub.WaitKinds("va", 10*time.Second); err != nil {
 		t.Fatal(err)
 	}
+	if got := sub.VideoCodec(); got != webrtc.MimeTypeVP8 {
+		t.Fatalf("subscriber's video track is %q, want %s", got, webrtc.MimeTypeVP8)
+	}
 	if n := sub.Bad.Load(); n != 0 {
 		t.Fatalf("%d packets arrived altered", n)
 	}
@@ -126,6 +129,65 @@ func TestForwardAndKeyframes(t *testing.T) {
 	waitFor(t, "subscriber connection ends", func() bool {
 		return sub.PC.ConnectionState() != webrtc.PeerConnectionStateConnected
 	})
+}
+
+// An H.264 publication forwards H.264: the server's track takes the codec
+// of the publisher's offer, and a subscriber offering both codecs receives
+// H.264 with every payload intact. A subscriber offering VP8 only is told so.
+func TestForwardH264(t *testing.T) {
+	s := newSFU(t)
+	ctx := testCtx(t)
+	log := slog.New(slog.DiscardHandler)
+	api, err := testkit.NewAPI()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub, offer, err := testkit.NewPublisherWith(api, webrtc.MimeTypeH264)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pub.Close()
+	if strings.Contains(offer, "VP8/90000") || !strings.Contains(offer, "H264/90000") {
+		t.Fatalf("the publisher's offer should list H.264 only:\n%s", offer)
+	}
+	answer, err := s.Publish(ctx, PublishParams{ID: 1, Label: "stream-h264", Offer: offer, Log: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := pub.Accept(answer); err != nil {
+		t.Fatal(err)
+	}
+	pub.Start()
+
+	sub, offer, err := testkit.NewSubscriber(api)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sub.Close()
+	if !strings.Contains(offer, "VP8/90000") || !strings.Contains(offer, "H264/90000") {
+		t.Fatalf("the subscriber's offer should list both codecs:\n%s", offer)
+	}
+	vp8Only := strings.ReplaceAll(offer, "H264/90000", "VP9/90000")
+	if _, err := s.Play(ctx, PlayParams{Publication: 1, Subscriber: 8, Offer: vp8Only, Log: log}); protocol.CodeOf(err) != protocol.ErrPlaySDPInvalid {
+		t.Errorf("VP8-only subscriber of an H.264 stream: %v, want PLAY_SDP_INVALID", err)
+	}
+	answer, err = s.Play(ctx, PlayParams{Publication: 1, Subscriber: 7, Offer: offer, Log: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sub.Accept(answer); err != nil {
+		t.Fatal(err)
+	}
+	if err := sub.WaitKinds("va", 10*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if got := sub.VideoCodec(); got != webrtc.MimeTypeH264 {
+		t.Fatalf("subscriber's video track is %q, want %s", got, webrtc.MimeTypeH264)
+	}
+	if n := sub.Bad.Load(); n != 0 {
+		t.Fatalf("%d packets arrived altered", n)
+	}
+	waitFor(t, "PLI on subscriber connect", func() bool { return pub.PLIs.Load() >= 1 })
 }
 
 func waitFor(t *testing.T, what string, cond func() bool) {
@@ -168,7 +230,7 @@ func TestBadOffers(t *testing.T) {
 		{"too big", pubOffer + strings.Repeat("a=x\r\n", protocol.MaxSDPBytes/5), false, protocol.ErrPublishSDPInvalid},
 		{"recvonly publish", subOffer, false, protocol.ErrPublishSDPInvalid},
 		{"sendonly play", pubOffer, true, protocol.ErrPlaySDPInvalid},
-		{"no VP8", strings.ReplaceAll(pubOffer, "VP8/90000", "H264/90000"), false, protocol.ErrPublishSDPInvalid},
+		{"neither VP8 nor H.264", strings.ReplaceAll(pubOffer, "VP8/90000", "VP9/90000"), false, protocol.ErrPublishSDPInvalid},
 		{"garbage play", "v=0", true, protocol.ErrPlaySDPInvalid},
 	}
 	for _, tc := range cases {

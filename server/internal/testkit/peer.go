@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -19,6 +20,13 @@ import (
 	"github.com/pion/webrtc/v4"
 )
 
+// H264 is the H.264 codec Parley peers register (payload type 102).
+var H264 = webrtc.RTPCodecCapability{
+	MimeType: webrtc.MimeTypeH264, ClockRate: 90000,
+	SDPFmtpLine:  "level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f",
+	RTCPFeedback: []webrtc.RTCPFeedback{{Type: "nack"}, {Type: "nack", Parameter: "pli"}, {Type: "ccm", Parameter: "fir"}},
+}
+
 // NewAPI returns a client-side pion API with the codecs Parley uses, bound to
 // loopback only so tests connect fast and never touch the LAN.
 func NewAPI() (*webrtc.API, error) {
@@ -27,6 +35,9 @@ func NewAPI() (*webrtc.API, error) {
 		MimeType: webrtc.MimeTypeVP8, ClockRate: 90000,
 		RTCPFeedback: []webrtc.RTCPFeedback{{Type: "nack"}, {Type: "nack", Parameter: "pli"}, {Type: "ccm", Parameter: "fir"}},
 	}, PayloadType: 96}, webrtc.RTPCodecTypeVideo); err != nil {
+		return nil, err
+	}
+	if err := m.RegisterCodec(webrtc.RTPCodecParameters{RTPCodecCapability: H264, PayloadType: 102}, webrtc.RTPCodecTypeVideo); err != nil {
 		return nil, err
 	}
 	if err := m.RegisterCodec(webrtc.RTPCodecParameters{RTPCodecCapability: webrtc.RTPCodecCapability{
@@ -76,7 +87,7 @@ func offer(pc *webrtc.PeerConnection) (string, error) {
 	return pc.LocalDescription().SDP, nil
 }
 
-// Publisher sends a VP8 and an Opus track of synthetic RTP packets.
+// Publisher sends a VP8 (or H.264) and an Opus track of synthetic RTP packets.
 type Publisher struct {
 	PC           *webrtc.PeerConnection
 	Video, Audio *webrtc.TrackLocalStaticRTP
@@ -87,15 +98,29 @@ type Publisher struct {
 	once sync.Once
 }
 
-// NewPublisher builds a publisher and returns it with its offer.
+// NewPublisher builds a VP8 publisher and returns it with its offer.
 func NewPublisher(api *webrtc.API) (*Publisher, string, error) {
+	return NewPublisherWith(api, webrtc.MimeTypeVP8)
+}
+
+// NewPublisherWith builds a publisher whose offer lists only the video
+// codec mime (webrtc.MimeTypeVP8 or webrtc.MimeTypeH264), as the engine's do.
+func NewPublisherWith(api *webrtc.API, mime string) (*Publisher, string, error) {
 	pc, err := api.NewPeerConnection(webrtc.Configuration{})
 	if err != nil {
 		return nil, "", err
 	}
 	p := &Publisher{PC: pc, stop: make(chan struct{})}
 	fail := func(err error) (*Publisher, string, error) { p.Close(); return nil, "", err }
-	if p.Video, err = webrtc.NewTrackLocalStaticRTP(webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeVP8}, "video", "test"); err != nil {
+	// The preference keeps only the feedback it names: all of it.
+	fb := append(slices.Clone(H264.RTCPFeedback), webrtc.RTCPFeedback{Type: webrtc.TypeRTCPFBTransportCC})
+	vc := webrtc.RTPCodecParameters{RTPCodecCapability: webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeVP8, ClockRate: 90000,
+		RTCPFeedback: fb}, PayloadType: 96}
+	if mime == webrtc.MimeTypeH264 {
+		vc = webrtc.RTPCodecParameters{RTPCodecCapability: H264, PayloadType: 102}
+		vc.RTCPFeedback = fb
+	}
+	if p.Video, err = webrtc.NewTrackLocalStaticRTP(vc.RTPCodecCapability, "video", "test"); err != nil {
 		return fail(err)
 	}
 	if p.Audio, err = webrtc.NewTrackLocalStaticRTP(webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeOpus}, "audio", "test"); err != nil {
@@ -105,6 +130,11 @@ func NewPublisher(api *webrtc.API) (*Publisher, string, error) {
 		tr, err := pc.AddTransceiverFromTrack(t, webrtc.RTPTransceiverInit{Direction: webrtc.RTPTransceiverDirectionSendonly})
 		if err != nil {
 			return fail(err)
+		}
+		if t == p.Video {
+			if err := tr.SetCodecPreferences([]webrtc.RTPCodecParameters{vc}); err != nil {
+				return fail(err)
+			}
 		}
 		p.wg.Add(1)
 		go p.readRTCP(tr.Sender())
@@ -176,11 +206,12 @@ type Subscriber struct {
 	// Bad counts packets whose payload differed from what Payload makes.
 	Bad atomic.Int64
 
-	mu        sync.Mutex
-	videoSSRC webrtc.SSRC
-	wg        sync.WaitGroup
-	closed    bool
-	once      sync.Once
+	mu         sync.Mutex
+	videoSSRC  webrtc.SSRC
+	videoCodec string
+	wg         sync.WaitGroup
+	closed     bool
+	once       sync.Once
 }
 
 // NewSubscriber builds a subscriber and returns it with its offer.
@@ -204,7 +235,7 @@ func NewSubscriber(api *webrtc.API) (*Subscriber, string, error) {
 		}
 		s.wg.Add(1)
 		if t.Kind() == webrtc.RTPCodecTypeVideo {
-			s.videoSSRC = t.SSRC()
+			s.videoSSRC, s.videoCodec = t.SSRC(), t.Codec().MimeType
 		}
 		s.mu.Unlock()
 		defer s.wg.Done()
@@ -245,6 +276,13 @@ func (s *Subscriber) SendPLI() error {
 		return errors.New("no video track yet")
 	}
 	return s.PC.WriteRTCP([]rtcp.Packet{&rtcp.PictureLossIndication{MediaSSRC: uint32(ssrc)}})
+}
+
+// VideoCodec is the mime type of the video track that arrived ("" before).
+func (s *Subscriber) VideoCodec() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.videoCodec
 }
 
 // WaitKinds waits until packets of every kind in kinds ("va") arrived.
