@@ -8,9 +8,11 @@ import (
 	"time"
 
 	"github.com/pion/mediadevices/pkg/codec"
+	"github.com/pion/mediadevices/pkg/codec/openh264"
 	"github.com/pion/mediadevices/pkg/codec/opus"
 	"github.com/pion/mediadevices/pkg/codec/vpx"
 	"github.com/pion/mediadevices/pkg/frame"
+	"github.com/pion/mediadevices/pkg/io/video"
 	"github.com/pion/mediadevices/pkg/prop"
 	"github.com/pion/mediadevices/pkg/wave"
 	"github.com/pion/rtp"
@@ -109,15 +111,28 @@ func copyI420(dst *image.YCbCr, f *render.I420, mirror bool) *image.YCbCr {
 	return dst
 }
 
-// videoEncoder encodes one channel's frames to VP8 and sends them as RTP.
-// RTP timestamps are the capture time in Unix milliseconds × 90 (mod 2^32):
-// receivers recover the capture time from them (docs/protocol.md).
+// videoEncoder encodes one channel's frames to VP8 or H.264 and sends them
+// as RTP. RTP timestamps are the capture time in Unix milliseconds × 90
+// (mod 2^32): receivers recover the capture time from them
+// (docs/protocol.md).
+//
+// Its goroutine takes the newest frame from the slot and hands it to the
+// codec. libvpx follows a change of frame size by itself; openh264 is built
+// anew for the new size (its first frame is then an IDR). Keyframe and
+// bitrate requests are applied by that goroutine between frames, so the
+// codec is only ever called from one thread.
 type videoEncoder struct {
+	codec    VideoCodec
+	fps      int
 	slot     *frameSlot
-	enc      codec.ReadCloser
+	enc      codec.ReadCloser // owned by run
+	encW     int              // size enc was built for (H.264)
+	encH     int
+	cur      image.Image // the frame enc reads next
 	track    *webrtc.TrackLocalStaticRTP
 	wantKey  atomic.Bool
-	bitrate  atomic.Int64
+	bitrate  atomic.Int64  // bits per second wanted
+	rateSet  int64         // bits per second enc runs at (run only)
 	encoded  atomic.Uint64 // frames
 	sent     atomic.Uint64 // frames whose packets all went out
 	sentPkts atomic.Uint64
@@ -126,18 +141,12 @@ type videoEncoder struct {
 }
 
 func newVideoEncoder(cfg VideoConfig, track *webrtc.TrackLocalStaticRTP) (*videoEncoder, error) {
-	params, err := vpx.NewVP8Params()
-	if err != nil {
-		return nil, err
+	v := &videoEncoder{codec: cfg.Codec, fps: cfg.FPS, slot: newFrameSlot(), track: track, done: make(chan struct{})}
+	if v.fps <= 0 {
+		v.fps = 30
 	}
-	params.BitRate = cfg.BitrateKbps * 1000
-	params.KeyFrameInterval = cfg.FPS * 4
-	params.LagInFrames = 0
-	params.Deadline = time.Microsecond // the fastest realtime speed
-	v := &videoEncoder{slot: newFrameSlot(), track: track, done: make(chan struct{})}
-	enc, err := params.BuildVideoEncoder(v.slot, prop.Media{Video: prop.Video{
-		Width: cfg.EncodeWidth, Height: cfg.EncodeHeight, FrameRate: float32(cfg.FPS), FrameFormat: frame.FormatI420,
-	}})
+	v.bitrate.Store(int64(cfg.BitrateKbps) * 1000)
+	enc, err := v.build(cfg.EncodeWidth, cfg.EncodeHeight)
 	if err != nil {
 		return nil, err
 	}
@@ -146,26 +155,98 @@ func newVideoEncoder(cfg VideoConfig, track *webrtc.TrackLocalStaticRTP) (*video
 	return v, nil
 }
 
+// build makes a codec for frames of w×h; it reads v.cur.
+func (v *videoEncoder) build(w, h int) (codec.ReadCloser, error) {
+	r := video.ReaderFunc(func() (image.Image, func(), error) {
+		if v.cur == nil {
+			return nil, func() {}, io.EOF
+		}
+		return v.cur, func() {}, nil
+	})
+	bitrate := int(v.bitrate.Load())
+	media := prop.Media{Video: prop.Video{Width: w, Height: h, FrameRate: float32(v.fps), FrameFormat: frame.FormatI420}}
+	var enc codec.ReadCloser
+	var err error
+	if v.codec == CodecH264 {
+		params, perr := openh264.NewParams()
+		if perr != nil {
+			return nil, perr
+		}
+		params.BitRate = bitrate
+		params.IntraPeriod = uint(v.fps * 4)
+		params.MultipleThreadIdc = 1 // one thread, as for VP8: the other cores are the game's
+		// Frame skipping stays on: openh264's rate control needs it to
+		// hold the bitrate, and a skipped frame simply sends nothing.
+		enc, err = params.BuildVideoEncoder(r, media)
+	} else {
+		params, perr := vpx.NewVP8Params()
+		if perr != nil {
+			return nil, perr
+		}
+		params.BitRate = bitrate
+		params.KeyFrameInterval = v.fps * 4
+		params.LagInFrames = 0
+		params.Deadline = time.Microsecond // the fastest realtime speed
+		enc, err = params.BuildVideoEncoder(r, media)
+	}
+	if err != nil {
+		return nil, err
+	}
+	v.encW, v.encH, v.rateSet = w, h, int64(bitrate)
+	return enc, nil
+}
+
 func (v *videoEncoder) offer(f *render.I420, captureMs int64, mirror bool) {
 	v.slot.offer(f, captureMs, mirror)
 }
 
 func (v *videoEncoder) requestKeyFrame() { v.wantKey.Store(true) }
 
+// setBitrate asks for a new target; the encoder applies it before its next frame.
+func (v *videoEncoder) setBitrate(kbps int) { v.bitrate.Store(int64(kbps) * 1000) }
+
 func (v *videoEncoder) run() {
 	defer close(v.done)
-	pl := &codecs.VP8Payloader{EnablePictureID: true}
+	var pl rtp.Payloader = &codecs.VP8Payloader{EnablePictureID: true}
+	pt := uint8(ptVP8)
+	if v.codec == CodecH264 {
+		pl, pt = &codecs.H264Payloader{}, ptH264
+	}
 	var seq uint16
-	pkt := rtp.Packet{Header: rtp.Header{Version: 2, PayloadType: ptVP8}}
+	pkt := rtp.Packet{Header: rtp.Header{Version: 2, PayloadType: pt}}
 	for {
+		img, _, err := v.slot.Read()
+		if err != nil {
+			return
+		}
+		if b := img.Bounds(); v.codec == CodecH264 && (b.Dx() != v.encW || b.Dy() != v.encH) {
+			v.enc.Close()
+			enc, err := v.build(b.Dx(), b.Dy())
+			if err != nil {
+				v.enc = nil
+				return
+			}
+			v.enc = enc
+		}
+		if rate := v.bitrate.Load(); rate != v.rateSet {
+			if bc, ok := v.enc.Controller().(interface{ SetBitRate(int) error }); ok && bc.SetBitRate(int(rate)) == nil {
+				v.rateSet = rate
+			}
+		}
 		if v.wantKey.Swap(false) {
 			if kc, ok := v.enc.Controller().(codec.KeyFrameController); ok {
 				kc.ForceKeyFrame()
 			}
 		}
+		v.cur = img
 		b, release, err := v.enc.Read()
+		v.cur = nil
 		if err != nil {
 			return
+		}
+		if len(b) == 0 { // openh264's rate control skipped the frame
+			release()
+			continue
 		}
 		v.encoded.Add(1)
 		ts := uint32(v.slot.lastCaptureMs() * 90)
@@ -194,7 +275,9 @@ func (v *videoEncoder) run() {
 func (v *videoEncoder) close() {
 	v.slot.close()
 	<-v.done
-	v.enc.Close()
+	if v.enc != nil {
+		v.enc.Close()
+	}
 }
 
 // pcmQueue feeds captured PCM to the Opus encoder, dropping the oldest

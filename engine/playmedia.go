@@ -6,7 +6,6 @@ import (
 	"github.com/pion/webrtc/v4"
 
 	"github.com/parley-rtc/parley/engine/codec/opus"
-	"github.com/parley-rtc/parley/engine/codec/vp8"
 	"github.com/parley-rtc/parley/render"
 )
 
@@ -16,13 +15,12 @@ import (
 func (a *attempt) readVideo(t *webrtc.TrackRemote) {
 	p := a.p
 	e := p.e
-	dec, err := vp8.NewDecoder()
+	asm, dec, err := newVideoReceiver(t.Codec()) // VP8 or H.264, as negotiated
 	if err != nil {
 		e.emit(Event{Kind: EventDebugError, Code: 1005002, FuncName: "play", Info: err.Error()})
 		return
 	}
 	defer dec.Close()
-	asm := vp8.NewAssembler(vp8.AssemblerConfig{})
 	ssrc := uint32(t.SSRC())
 	var r rtpReader
 	lastPLI := time.Time{}
@@ -42,7 +40,7 @@ func (a *attempt) readVideo(t *webrtc.TrackRemote) {
 			continue
 		}
 		p.stats.videoBytes.Add(uint64(n))
-		frames, needKey := asm.Push(pkt)
+		frames, needKey := asm.push(pkt)
 		if needKey {
 			pli()
 		}
@@ -52,7 +50,7 @@ func (a *attempt) readVideo(t *webrtc.TrackRemote) {
 	}
 }
 
-func (a *attempt) onFrame(dec *vp8.Decoder, f vp8.Frame, pli func()) {
+func (a *attempt) onFrame(dec videoDecoder, f videoFrame, pli func()) {
 	p := a.p
 	e := p.e
 	p.stats.recvFrames.Add(1)

@@ -112,7 +112,8 @@ func (p *publisher) run() error {
 		}
 	})
 
-	vtrack, err := webrtc.NewTrackLocalStaticRTP(vp8Codec(), "video", p.streamID)
+	vcodec := videoCodecFor(p.cfg.Codec) // VP8 or H.264: the offer carries only this one
+	vtrack, err := webrtc.NewTrackLocalStaticRTP(vcodec.RTPCodecCapability, "video", p.streamID)
 	if err != nil {
 		return protocol.Errorf(protocol.ErrInternal, err.Error())
 	}
@@ -122,6 +123,9 @@ func (p *publisher) run() error {
 	}
 	vsender, err := pc.AddTransceiverFromTrack(vtrack, webrtc.RTPTransceiverInit{Direction: webrtc.RTPTransceiverDirectionSendonly})
 	if err != nil {
+		return protocol.Errorf(protocol.ErrInternal, err.Error())
+	}
+	if err := vsender.SetCodecPreferences([]webrtc.RTPCodecParameters{vcodec}); err != nil {
 		return protocol.Errorf(protocol.ErrInternal, err.Error())
 	}
 	asender, err := pc.AddTransceiverFromTrack(atrack, webrtc.RTPTransceiverInit{Direction: webrtc.RTPTransceiverDirectionSendonly})
@@ -331,9 +335,7 @@ func (p *publisher) setBitrate(kbps int) {
 	if p.venc == nil {
 		return
 	}
-	if bc, ok := p.venc.enc.Controller().(interface{ SetBitRate(int) error }); ok {
-		bc.SetBitRate(kbps * 1000)
-	}
+	p.venc.setBitrate(kbps)
 }
 
 // announce schedules a stream_state message with the current camera and

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/pion/ice/v4"
@@ -14,6 +15,7 @@ import (
 // Payload types Parley offers; the server registers the same.
 const (
 	ptVP8  = 96
+	ptH264 = 102
 	ptOpus = 111
 )
 
@@ -25,17 +27,42 @@ func vp8Codec() webrtc.RTPCodecCapability {
 	return webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeVP8, ClockRate: 90000, RTCPFeedback: videoFeedback}
 }
 
+// h264Codec is Constrained Baseline level 3.1 in non-interleaved mode (FU-A
+// and STAP-A), what openh264 encodes and every browser decodes.
+func h264Codec() webrtc.RTPCodecCapability {
+	return webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeH264, ClockRate: 90000, RTCPFeedback: videoFeedback,
+		SDPFmtpLine: "level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f"}
+}
+
+// videoCodecFor is the RTP codec and payload type a publisher offers for
+// its configured codec: only that one (SetCodecPreferences), so the server
+// forwards what the encoder makes. Its feedback list names transport-cc,
+// which pion's interceptors add to the registered codecs, because the
+// preference keeps only the feedback both lists name.
+func videoCodecFor(c VideoCodec) webrtc.RTPCodecParameters {
+	cc := vp8Codec()
+	pt := webrtc.PayloadType(ptVP8)
+	if c == CodecH264 {
+		cc, pt = h264Codec(), ptH264
+	}
+	cc.RTCPFeedback = append(slices.Clone(cc.RTCPFeedback), webrtc.RTCPFeedback{Type: webrtc.TypeRTCPFBTransportCC})
+	return webrtc.RTPCodecParameters{RTPCodecCapability: cc, PayloadType: pt}
+}
+
 func opusCodec() webrtc.RTPCodecCapability {
 	return webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeOpus, ClockRate: 48000, Channels: 2, SDPFmtpLine: "minptime=10;useinbandfec=1"}
 }
 
-// newAPI builds the pion API an engine's PeerConnections share: VP8 and Opus,
+// newAPI builds the pion API an engine's PeerConnections share: VP8, H.264 and Opus,
 // pion's default interceptors (NACK, RTCP reports, TWCC), host candidates
 // over UDP4 including loopback (a local server is common in development and
 // LAN play), no mDNS.
 func newAPI() (*webrtc.API, error) {
 	m := &webrtc.MediaEngine{}
 	if err := m.RegisterCodec(webrtc.RTPCodecParameters{RTPCodecCapability: vp8Codec(), PayloadType: ptVP8}, webrtc.RTPCodecTypeVideo); err != nil {
+		return nil, err
+	}
+	if err := m.RegisterCodec(webrtc.RTPCodecParameters{RTPCodecCapability: h264Codec(), PayloadType: ptH264}, webrtc.RTPCodecTypeVideo); err != nil {
 		return nil, err
 	}
 	if err := m.RegisterCodec(webrtc.RTPCodecParameters{RTPCodecCapability: opusCodec(), PayloadType: ptOpus}, webrtc.RTPCodecTypeAudio); err != nil {
