@@ -46,7 +46,9 @@ static int quality_seen(void *ud) {
   return p.publish_updates > 0 && p.publish_max_send_fps > 0 && q.play_updates > 0 && q.play_max_recv_fps > 0;
 }
 
-int run_call(const char *name, int poll_mode) {
+int run_call(const char *name, int poll_mode) { return run_call_codec(name, poll_mode, PARLEY_VIDEO_CODEC_VP8); }
+
+int run_call_codec(const char *name, int poll_mode, int32_t codec) {
   char url[PARLEY_URL_CAPACITY];
   const int rule = poll_mode ? H_THREAD_MAIN_ONLY : H_THREAD_ONE_NOT_MAIN;
   const uint32_t flags = poll_mode ? PARLEY_ENGINE_FLAG_POLL_EVENTS : 0;
@@ -96,7 +98,8 @@ int run_call(const char *name, int poll_mode) {
   CHECKF(as.chunks > 0 && as.tone_chunks == 0 && as.max_rms < 50,
          "silence baseline: %u chunks, %u with the tone, max rms %.1f", as.chunks, as.tone_chunks, as.max_rms);
 
-  h_phase("A publishes stream-a from custom sources: red 320x240 at 30 fps, 1 kHz tone");
+  h_phase("A publishes stream-a from custom sources: red 320x240 at 30 fps in %s, 1 kHz tone",
+          codec == PARLEY_VIDEO_CODEC_H264 ? "H.264" : "VP8");
   memset(&vc, 0, sizeof vc);
   vc.struct_size = sizeof vc;
   vc.capture_width = W;
@@ -105,7 +108,7 @@ int run_call(const char *name, int poll_mode) {
   vc.encode_height = H;
   vc.fps = 30;
   vc.bitrate_kbps = 800;
-  vc.codec = PARLEY_VIDEO_CODEC_VP8;
+  vc.codec = codec;
   CHECK_OK(parley_set_video_config(a, &vc, PARLEY_PUBLISH_CHANNEL_MAIN));
   CHECK_OK(parley_set_video_source(a, PARLEY_VIDEO_SOURCE_CUSTOM, PARLEY_PUBLISH_CHANNEL_MAIN));
   CHECK_OK(parley_set_audio_source(a, PARLEY_AUDIO_SOURCE_CUSTOM));

@@ -7,4 +7,7 @@
 /* Runs the whole call; poll_mode 1 creates the engines with PARLEY_ENGINE_FLAG_POLL_EVENTS. */
 int run_call(const char *name, int poll_mode);
 
+/* run_call with A publishing in codec (a parley_video_codec) instead of VP8. */
+int run_call_codec(const char *name, int poll_mode, int32_t codec);
+
 #endif
