@@ -5,6 +5,8 @@ import (
 	"io"
 	"os"
 	"sort"
+
+	"github.com/parley-rtc/parley/engine"
 )
 
 // runBench repeats the call and prints the median of each figure.
@@ -30,7 +32,11 @@ func runBench(o options) error {
 		sort.Float64s(v)
 		return v[len(v)/2]
 	}
-	fmt.Printf("\nmedians over %d calls, %dx%d@%d VP8, loopback, %s each:\n", len(rs), o.width, o.height, o.fps, o.duration)
+	codec := "VP8"
+	if o.codec == engine.CodecH264 {
+		codec = "H.264"
+	}
+	fmt.Printf("\nmedians over %d calls, %dx%d@%d %s, loopback, %s each:\n", len(rs), o.width, o.height, o.fps, codec, o.duration)
 	fmt.Printf("  login → LOGINED                    %8.1f ms   (target ≤ 20)\n", med(func(r *result) float64 { return r.loginMs }))
 	fmt.Printf("  start_playing → first frame        %8.1f ms   (target ≤ 100)\n", med(func(r *result) float64 { return r.firstFrameMs }))
 	fmt.Printf("  glass-to-glass p50                 %8.1f ms   (target ≤ 40)\n", med(func(r *result) float64 { return r.g2gP50 }))

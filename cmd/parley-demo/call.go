@@ -20,6 +20,7 @@ type options struct {
 	outDir        string
 	width, height int
 	fps           int
+	codec         engine.VideoCodec
 	bench         int
 	quiet         bool
 }
@@ -111,7 +112,8 @@ func (c *call) setup(url string) error {
 	if c.b, err = mk("B"); err != nil {
 		return err
 	}
-	vc := engine.VideoConfig{EncodeWidth: c.o.width, EncodeHeight: c.o.height, CaptureWidth: c.o.width, CaptureHeight: c.o.height, FPS: c.o.fps}
+	vc := engine.VideoConfig{EncodeWidth: c.o.width, EncodeHeight: c.o.height, CaptureWidth: c.o.width, CaptureHeight: c.o.height, FPS: c.o.fps,
+		Codec: c.o.codec}
 	if err := c.a.SetVideoConfig(vc, engine.ChannelMain); err != nil {
 		return err
 	}

@@ -12,7 +12,10 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"strings"
 	"time"
+
+	"github.com/parley-rtc/parley/engine"
 )
 
 func main() {
@@ -23,9 +26,19 @@ func main() {
 	flag.IntVar(&o.width, "width", 640, "video width")
 	flag.IntVar(&o.height, "height", 360, "video height")
 	flag.IntVar(&o.fps, "fps", 30, "video frame rate")
+	codec := flag.String("codec", "vp8", "video codec A publishes: vp8 or h264")
 	flag.IntVar(&o.bench, "bench", 0, "run the call this many times and print medians")
 	flag.BoolVar(&o.quiet, "quiet", false, "do not print events")
 	flag.Parse()
+	switch strings.ToLower(*codec) {
+	case "vp8":
+		o.codec = engine.CodecVP8
+	case "h264", "h.264":
+		o.codec = engine.CodecH264
+	default:
+		fmt.Fprintf(os.Stderr, "parley-demo: --codec %q: want vp8 or h264\n", *codec)
+		os.Exit(2)
+	}
 	if o.bench > 0 {
 		o.quiet = true
 		if err := runBench(o); err != nil {
