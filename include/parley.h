@@ -568,7 +568,7 @@ typedef struct parley_video_config {
   uint32_t encode_height;
   uint32_t fps;             /**< 0-60 */
   uint32_t bitrate_kbps;    /**< 0-20000 */
-  int32_t codec;            /**< parley_video_codec */
+  int32_t codec;            /**< parley_video_codec: VP8 or H.264; always applies (0 is VP8), from the next publish */
 } parley_video_config;
 
 /** A caller-owned RGBA8 buffer for parley_view_create. */
