@@ -23,6 +23,7 @@ packages=(
   libopenh264-dev                  # H.264 encode and decode (never libx264-dev beside it: symbol clash)
   clang "$clang_rt"                # ASan for the C tests
   valgrind                         # memcheck for the C tests
+  pulseaudio pulseaudio-utils      # a private server with a null sink for the real audio device tests
 )
 
 missing=()
