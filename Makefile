@@ -3,6 +3,7 @@
 #
 #   make lib        build/libparley.so
 #   make test       go vet, go test -race, the C tests, the C tests again under ASan
+#                   (each with a private PulseAudio null sink: scripts/pulse-test-server.sh)
 #   make memcheck   the C tests under valgrind memcheck (slow)
 #   make demo       run the demo call (cmd/parley-demo)
 #   make bench      Go benchmarks, then five measured calls per codec (VP8, H.264)
@@ -67,16 +68,16 @@ test: deps
 
 test-go: cgo-include
 	$(GO) vet ./...
-	$(GO) test -race -count=1 ./...
+	scripts/pulse-test-server.sh run $(GO) test -race -count=1 ./...
 
 test-c: c
-	$(CTEST) --test-dir $(BUILD) $(CTEST_FLAGS)
+	scripts/pulse-test-server.sh run $(CTEST) --test-dir $(BUILD) $(CTEST_FLAGS)
 
 # The C programs again, built with AddressSanitizer, against the same library.
 test-asan: c
 	$(CMAKE) -S . -B $(ASAN_BUILD) -DPARLEY_SANITIZE=address -DPARLEY_PREBUILT_LIBRARY=$(LIB) $(CMAKE_FLAGS)
 	$(CMAKE) --build $(ASAN_BUILD) -j $(JOBS)
-	$(CTEST) --test-dir $(ASAN_BUILD) -L '^c$$' $(CTEST_FLAGS)
+	scripts/pulse-test-server.sh run $(CTEST) --test-dir $(ASAN_BUILD) -L '^c$$' $(CTEST_FLAGS)
 
 # The C programs under valgrind memcheck (tests/c/go.supp hides the Go runtime).
 memcheck: c
