@@ -133,3 +133,66 @@ func TestMixedCodecsInOneRoom(t *testing.T) {
 	waitViewColour(t, vh, ph, w, h, [3]byte{255, 0, 0})
 	waitViewColour(t, vv, pv, w, h, [3]byte{0, 255, 0})
 }
+
+// A change of the custom frames' size mid-call rebuilds the H.264 encoder:
+// the player reports the new size and keeps showing the right colour.
+func TestH264SizeChange(t *testing.T) {
+	url := startServer(t)
+	ra, rb := newRecorder(), newRecorder()
+	a, b := newEngine(t, url, ra), newEngine(t, url, rb)
+	login(t, a, ra, "room-s", "alice")
+	login(t, b, rb, "room-s", "bob")
+	if err := a.SetVideoSource(engine.VideoSourceCustom, engine.ChannelMain); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.SetVideoConfig(engine.VideoConfig{Codec: engine.CodecH264}, engine.ChannelMain); err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	fw, fh := 320, 240
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		tick := time.NewTicker(33 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-tick.C:
+			}
+			mu.Lock()
+			w, h := fw, fh
+			mu.Unlock()
+			frame := make([]byte, w*h*4)
+			for i := 0; i < len(frame); i += 4 {
+				frame[i], frame[i+1], frame[i+2], frame[i+3] = 0, 0, 255, 255
+			}
+			a.SendCustomVideoFrame(frame, w, h, w*4, 0, engine.ChannelMain)
+		}
+	}()
+	defer func() { close(stop); <-done }()
+	if err := a.StartPublishing("stream-s", engine.ChannelMain); err != nil {
+		t.Fatal(err)
+	}
+	ra.waitFor(t, "PUBLISHING", pubState("stream-s", engine.PublisherPublishing))
+	const w, h = 80, 60
+	view, pix := newView(t, w, h)
+	if err := b.StartPlaying("stream-s", view); err != nil {
+		t.Fatal(err)
+	}
+	size := func(sw, sh int) func(engine.Event) bool {
+		return func(ev engine.Event) bool {
+			return ev.Kind == engine.EventPlayerVideoSizeChanged && ev.StreamID == "stream-s" && ev.Width == sw && ev.Height == sh
+		}
+	}
+	rb.waitFor(t, "320x240", size(320, 240))
+	waitViewColour(t, view, pix, w, h, [3]byte{0, 0, 255})
+	mu.Lock()
+	fw, fh = 176, 144
+	mu.Unlock()
+	rb.waitFor(t, "176x144", size(176, 144))
+	waitViewColour(t, view, pix, w, h, [3]byte{0, 0, 255})
+	waitCodec(t, "played", webrtc.MimeTypeH264, func() string { return b.PlayedVideoCodec("stream-s") })
+}
