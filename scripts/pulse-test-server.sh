@@ -44,9 +44,11 @@ start)
 	mkdir -p "$dir"
 	export XDG_RUNTIME_DIR=$dir PULSE_RUNTIME_PATH=$dir
 	# -n: no default.pa (no sound card probing); anonymous auth, so root
-	# needs no --system mode. setsid: the server outlives this shell and
+	# needs no --system mode. --disable-shm: audio through the socket; with
+	# shared memory (memfd) streams of a race-detector test binary stall for
+	# good after their first buffer (docs/devices.md). setsid: the server outlives this shell and
 	# stays out of make's process group signals.
-	setsid pulseaudio -n --daemonize=no --exit-idle-time=-1 --use-pid-file=false \
+	setsid pulseaudio -n --daemonize=no --disable-shm=true --exit-idle-time=-1 --use-pid-file=false \
 		--load="module-null-sink sink_name=parley_test rate=48000" \
 		--load="module-native-protocol-unix auth-anonymous=1 socket=$dir/native" \
 		</dev/null >"$dir/pulseaudio.log" 2>&1 &

@@ -82,12 +82,23 @@ func TestPulseSpeakerToMicrophone(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(1500 * time.Millisecond)
+	// Streams may take a moment to start flowing (about 2 s under the race
+	// detector, docs/devices.md): wait for 1 s of recording, at most 8 s.
+	deadline := time.Now().Add(8 * time.Second)
+	for {
+		mu.Lock()
+		n := len(got)
+		mu.Unlock()
+		if n >= 48000 || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 	rec.Close()
 	mu.Lock()
 	defer mu.Unlock()
-	if len(got) < 48000/2 {
-		t.Fatalf("recorded %d samples in 1.5 s", len(got))
+	if len(got) < 48000 {
+		t.Fatalf("recorded %d samples in 8 s", len(got))
 	}
 	tail := got[len(got)-48000/2:]
 	if r := audio.ToneRatio(tail, 1, 48000, 1000); r < 0.5 {
