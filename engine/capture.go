@@ -44,6 +44,10 @@ func newVideoCapture(e *Engine, ch Channel, src VideoSource, cfg VideoConfig, pr
 		c.wg.Add(1)
 		go c.runPattern()
 	}
+	if src == VideoSourceCamera { // e.mu is held by every caller
+		c.wg.Add(1)
+		go c.runCamera(e.dev.ids[DeviceCamera])
+	}
 	return c
 }
 

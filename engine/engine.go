@@ -64,6 +64,8 @@ type Engine struct {
 
 	sw switches // mutes and mirror modes, read on the media path
 
+	dev devState // device selection and the open speaker (devices.go)
+
 	// encodeSizeSet: the host chose an encode size for the channel, which
 	// custom frames then follow too.
 	encodeSizeSet [numChannels]atomic.Bool
@@ -176,6 +178,7 @@ func (e *Engine) Destroy() {
 	e.mu.Unlock()
 
 	e.cancel()
+	e.closeDevices()
 	// PeerConnections close before the media pipelines feeding them.
 	for _, p := range players {
 		p.close()

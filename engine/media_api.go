@@ -114,8 +114,8 @@ func (e *Engine) stopPreview(ch Channel) error {
 	return nil
 }
 
-// SetVideoSource picks the channel's video source. CAMERA is not available
-// in this version and answers ErrDeviceNotFound.
+// SetVideoSource picks the channel's video source. CAMERA answers
+// ErrDeviceNotFound when the selected camera (UseDevice) is not there.
 func (e *Engine) SetVideoSource(src VideoSource, ch Channel) error {
 	return e.setVideoSource(src, ch)
 }
@@ -127,7 +127,9 @@ func (e *Engine) setVideoSource(src VideoSource, ch Channel) error {
 	switch src {
 	case VideoSourceTestPattern, VideoSourceCustom:
 	case VideoSourceCamera:
-		return protocol.Errorf(protocol.ErrDeviceNotFound, "camera capture is not available in this version")
+		if err := e.checkDevice(DeviceCamera); err != nil {
+			return err
+		}
 	default:
 		return protocol.Errorf(protocol.ErrInvalidArgument, "unknown video source")
 	}
@@ -147,8 +149,8 @@ func (e *Engine) setVideoSource(src VideoSource, ch Channel) error {
 	return nil
 }
 
-// SetAudioSource picks the engine's audio source. MICROPHONE is not
-// available in this version and answers ErrDeviceNotFound.
+// SetAudioSource picks the engine's audio source. MICROPHONE answers
+// ErrDeviceNotFound when the selected microphone (UseDevice) is not there.
 func (e *Engine) SetAudioSource(src AudioSource) error {
 	return e.setAudioSource(src)
 }
@@ -157,7 +159,9 @@ func (e *Engine) setAudioSource(src AudioSource) error {
 	switch src {
 	case AudioSourceTestTone, AudioSourceCustom:
 	case AudioSourceMicrophone:
-		return protocol.Errorf(protocol.ErrDeviceNotFound, "microphone capture is not available in this version")
+		if err := e.checkDevice(DeviceMicrophone); err != nil {
+			return err
+		}
 	default:
 		return protocol.Errorf(protocol.ErrInvalidArgument, "unknown audio source")
 	}
@@ -169,15 +173,7 @@ func (e *Engine) setAudioSource(src AudioSource) error {
 		return nil
 	}
 	e.audioSrc = src
-	old := e.audioCap
-	if old != nil {
-		nc := newAudioCapture(src, &e.sw)
-		old.mu.Lock()
-		nc.sink = old.sink
-		old.sink = nil
-		old.mu.Unlock()
-		e.audioCap = nc
-	}
+	old := e.replaceAudioCaptureLocked()
 	e.mu.Unlock()
 	if old != nil {
 		old.stop()
@@ -277,12 +273,16 @@ func (e *Engine) SendCustomAudioPCM(pcm []int16, samplesPerChannel, rate, channe
 	return c.pushCustom(pcm, samplesPerChannel, rate, channels)
 }
 
-// FetchAudioPCM pulls the mix of every played stream's audio.
+// FetchAudioPCM pulls the mix of every played stream's audio. It is refused
+// while the mix plays to a speaker (AudioOutputDevice).
 func (e *Engine) FetchAudioPCM(pcm []int16, samplesPerChannel, rate, channels int) error {
 	if err := e.lockLive(); err != nil {
 		return err
 	}
 	e.mu.Unlock()
+	if AudioOutput(e.dev.output.Load()) == AudioOutputDevice {
+		return protocol.Errorf(protocol.ErrInvalidArgument, "the audio output is DEVICE: the engine plays the mix to the speaker")
+	}
 	if err := e.mixer.Fetch(pcm, samplesPerChannel, rate, channels); err != nil {
 		return protocol.Errorf(protocol.ErrInvalidArgument, err.Error())
 	}

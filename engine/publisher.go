@@ -324,7 +324,7 @@ func (e *Engine) stopPublishersInRoomLocked(roomID string) []*publisher {
 // audioCaptureLocked returns the engine's audio capture, starting it if needed.
 func (e *Engine) audioCaptureLocked() *audioCapture {
 	if e.audioCap == nil {
-		e.audioCap = newAudioCapture(e.audioSrc, &e.sw)
+		e.audioCap = e.newAudioCaptureLocked(e.audioSrc)
 	}
 	return e.audioCap
 }
