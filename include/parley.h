@@ -359,6 +359,19 @@ typedef enum parley_log_level {
   PARLEY_LOG_LEVEL_ERROR = 3
 } parley_log_level;
 
+/** The kind argument of the device functions (parley_get_device_count and the rest). */
+typedef enum parley_device_kind {
+  PARLEY_DEVICE_KIND_CAMERA = 0,
+  PARLEY_DEVICE_KIND_MICROPHONE = 1,
+  PARLEY_DEVICE_KIND_SPEAKER = 2
+} parley_device_kind;
+
+/** Where the mix of the played streams' audio goes (parley_set_audio_output). */
+typedef enum parley_audio_output {
+  PARLEY_AUDIO_OUTPUT_PULL = 0,   /**< the host pulls it with parley_fetch_audio_pcm (the default; no device is opened) */
+  PARLEY_AUDIO_OUTPUT_DEVICE = 1  /**< the library plays it to the selected speaker */
+} parley_audio_output;
+
 /* ------------------------------------------------------------------------ */
 /* Handles                                                                  */
 /* ------------------------------------------------------------------------ */
@@ -591,6 +604,14 @@ typedef struct parley_frame_info {
   int64_t capture_time_ms;  /**< the sender's capture time, mapped to this host's clock (Unix ms); 0 unknown */
   int64_t write_time_ms;    /**< when the frame landed in the buffer (Unix ms) */
 } parley_frame_info;
+
+/** One camera, microphone or speaker (parley_get_device_info). */
+typedef struct parley_device_info {
+  uint32_t struct_size;     /**< set by the caller: sizeof(parley_device_info) */
+  char id[256];             /**< what parley_use_device takes; UTF-8, NUL-terminated */
+  char name[256];           /**< for people; UTF-8, NUL-terminated, cut at 255 bytes */
+  int32_t is_default;       /**< 1 for the system's default device of its kind */
+} parley_device_info;
 
 /** Called once when a destroyed engine's resources are all gone (parley_engine_destroy). */
 typedef void (PARLEY_CALL *parley_destroyed_fn)(void *user_data);
@@ -958,8 +979,8 @@ extern PARLEY_API int32_t PARLEY_CALL parley_set_video_config(parley_engine *e, 
  * \param channel a parley_publish_channel.
  * \returns PARLEY_OK; PARLEY_ERR_INVALID_HANDLE; PARLEY_ERR_INVALID_ARGUMENT
  *          (unknown source); PARLEY_ERR_INVALID_CHANNEL;
- *          PARLEY_ERR_DEVICE_NOT_FOUND (CAMERA on a machine without one;
- *          in this version of the library, always).
+ *          PARLEY_ERR_DEVICE_NOT_FOUND (CAMERA when the camera selected
+ *          with parley_use_device, by default the first, is not there).
  *
  * \threadsafety It is safe to call this function from any thread.
  *
@@ -977,8 +998,9 @@ extern PARLEY_API int32_t PARLEY_CALL parley_set_video_source(parley_engine *e, 
  * \param e the engine.
  * \param source a parley_audio_source.
  * \returns PARLEY_OK; PARLEY_ERR_INVALID_HANDLE; PARLEY_ERR_INVALID_ARGUMENT
- *          (unknown source); PARLEY_ERR_DEVICE_NOT_FOUND (MICROPHONE on a
- *          machine without one; in this version of the library, always).
+ *          (unknown source); PARLEY_ERR_DEVICE_NOT_FOUND (MICROPHONE when
+ *          the microphone selected with parley_use_device, by default the
+ *          system default, is not there).
  *
  * \threadsafety It is safe to call this function from any thread.
  *
@@ -1352,6 +1374,56 @@ extern PARLEY_API int32_t PARLEY_CALL parley_mute_speaker(parley_engine *e, int3
  * only (the default, a selfie view), what is sent only, both, or neither.
  */
 extern PARLEY_API int32_t PARLEY_CALL parley_set_video_mirror_mode(parley_engine *e, int32_t mode, int32_t channel);
+
+/* ------------------------------------------------------------------------ */
+/* Devices (ABI version 1, appended)                                        */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * Cameras come from the platform's camera driver (V4L2 on Linux),
+ * microphones and speakers from the audio backend (PulseAudio, ALSA, Core
+ * Audio, WASAPI through miniaudio). Each call enumerates afresh, so a list
+ * read with parley_get_device_count and parley_get_device_info may change
+ * between the calls (a device plugged in or out): an index past the end is
+ * PARLEY_ERR_INVALID_ARGUMENT. Every enumeration and open is bounded (3 s):
+ * a wedged backend answers PARLEY_ERR_DEVICE_NOT_FOUND, never hangs. No
+ * audio device is touched until one of these functions, a MICROPHONE
+ * source or PARLEY_AUDIO_OUTPUT_DEVICE asks for it. docs/devices.md.
+ *
+ * Every function below returns PARLEY_OK; PARLEY_ERR_INVALID_HANDLE;
+ * PARLEY_ERR_INVALID_ARGUMENT (unknown kind, NULL out pointer, index out of
+ * range) and reports every failure through on_debug_error.
+ * \threadsafety It is safe to call these functions from any thread.
+ * \since ABI version 1.
+ */
+
+/** Count the devices of a kind (a parley_device_kind); 0 when there are none. */
+extern PARLEY_API int32_t PARLEY_CALL parley_get_device_count(parley_engine *e, int32_t kind, uint32_t *out_count);
+
+/**
+ * Describe the device at index (0 = the default, when the backend knows it).
+ * \returns also PARLEY_ERR_INVALID_STRUCT_SIZE (set out_info->struct_size first).
+ */
+extern PARLEY_API int32_t PARLEY_CALL parley_get_device_info(parley_engine *e, int32_t kind, uint32_t index,
+                                                             parley_device_info *out_info);
+
+/**
+ * Select the device of a kind by its id (NULL or "" = the system default).
+ * A running camera or microphone capture, or the speaker, moves to it.
+ * \returns also PARLEY_ERR_DEVICE_NOT_FOUND (no device with that id, or no
+ *          device of that kind at all); the selection is then unchanged.
+ */
+extern PARLEY_API int32_t PARLEY_CALL parley_use_device(parley_engine *e, int32_t kind, const char *device_id);
+
+/**
+ * Choose where remote audio goes (a parley_audio_output). DEVICE opens the
+ * selected speaker and plays the mix at the device's pace (parley_mute_speaker
+ * silences it); parley_fetch_audio_pcm then answers PARLEY_ERR_INVALID_ARGUMENT.
+ * PULL (the default) closes the speaker.
+ * \returns also PARLEY_ERR_DEVICE_NOT_FOUND (DEVICE, when the speaker cannot
+ *          be opened; the output stays as it was).
+ */
+extern PARLEY_API int32_t PARLEY_CALL parley_set_audio_output(parley_engine *e, int32_t output);
 
 #endif /* PARLEY_NO_PROTOTYPES */
 
