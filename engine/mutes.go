@@ -80,7 +80,8 @@ func (e *Engine) MuteMicrophone(mute bool) error {
 	return e.setSwitch(&e.sw.micMuted, mute, ChannelMain)
 }
 
-// MuteSpeaker silences the mixed remote audio (FetchAudioPCM returns zeros).
+// MuteSpeaker silences the mixed remote audio (FetchAudioPCM returns zeros;
+// with AudioOutputDevice the speaker plays silence).
 func (e *Engine) MuteSpeaker(mute bool) error {
 	if err := e.lockLive(); err != nil {
 		return err

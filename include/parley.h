@@ -1365,7 +1365,8 @@ extern PARLEY_API int32_t PARLEY_CALL parley_mute_play_stream_video(parley_engin
 
 /**
  * Mute (1) or unmute (0) all remote audio: parley_fetch_audio_pcm returns
- * silence while muted (the mix keeps its pace, so unmuting is instant).
+ * silence while muted, or the speaker plays silence with
+ * PARLEY_AUDIO_OUTPUT_DEVICE (the mix keeps its pace, so unmuting is instant).
  */
 extern PARLEY_API int32_t PARLEY_CALL parley_mute_speaker(parley_engine *e, int32_t mute);
 
