@@ -316,15 +316,15 @@ typedef enum parley_publish_channel {
 
 /** Where a channel's video comes from. */
 typedef enum parley_video_source {
-  PARLEY_VIDEO_SOURCE_CAMERA = 0,        /**< the default camera (the default source) */
-  PARLEY_VIDEO_SOURCE_TEST_PATTERN = 1,  /**< a built-in synthetic picture; needs no device */
+  PARLEY_VIDEO_SOURCE_CAMERA = 0,        /**< the camera selected with parley_use_device */
+  PARLEY_VIDEO_SOURCE_TEST_PATTERN = 1,  /**< a built-in synthetic picture; needs no device (the default source) */
   PARLEY_VIDEO_SOURCE_CUSTOM = 2         /**< frames from parley_send_custom_video_frame only */
 } parley_video_source;
 
 /** Where the published audio comes from. */
 typedef enum parley_audio_source {
-  PARLEY_AUDIO_SOURCE_MICROPHONE = 0,  /**< the default microphone (the default source) */
-  PARLEY_AUDIO_SOURCE_TEST_TONE = 1,   /**< a built-in synthetic tone; needs no device */
+  PARLEY_AUDIO_SOURCE_MICROPHONE = 0,  /**< the microphone selected with parley_use_device */
+  PARLEY_AUDIO_SOURCE_TEST_TONE = 1,   /**< a built-in 1 kHz tone; needs no device (the default source) */
   PARLEY_AUDIO_SOURCE_CUSTOM = 2       /**< PCM from parley_send_custom_audio_pcm only */
 } parley_audio_source;
 
@@ -967,7 +967,8 @@ extern PARLEY_API int32_t PARLEY_CALL parley_set_video_config(parley_engine *e, 
                                                               int32_t channel);
 
 /**
- * Choose where a channel's video comes from (default: CAMERA).
+ * Choose where a channel's video comes from (default: TEST_PATTERN, so that a
+ * call works on any machine; docs/decisions.md).
  *
  * May be called at any time; while the channel publishes or previews, the
  * new source takes over from its first frame. Publishing or previewing from
@@ -989,7 +990,7 @@ extern PARLEY_API int32_t PARLEY_CALL parley_set_video_config(parley_engine *e, 
 extern PARLEY_API int32_t PARLEY_CALL parley_set_video_source(parley_engine *e, int32_t source, int32_t channel);
 
 /**
- * Choose where the published audio comes from (default: MICROPHONE).
+ * Choose where the published audio comes from (default: TEST_TONE).
  *
  * May be called at any time; while publishing, the new source takes over at
  * once. Publishing from a microphone that is missing sends silence and
