@@ -5,6 +5,7 @@ go 1.26
 require (
 	github.com/blackjack/webcam v0.6.1 // indirect
 	github.com/gen2brain/malgo v0.11.24 // indirect
+	github.com/golang-jwt/jwt/v5 v5.3.1 // indirect
 	github.com/google/uuid v1.6.0 // indirect
 	github.com/gorilla/websocket v1.5.3 // indirect
 	github.com/pion/datachannel v1.6.3 // indirect
