@@ -3,27 +3,20 @@ package h264
 import (
 	"encoding/binary"
 
+	"github.com/parley-rtc/parley/engine/codec/rtpframe"
 	"github.com/pion/rtp"
 )
 
 const (
-	// ringSize bounds how many packets the assembler holds: 512 packets of
-	// 1200 bytes, so access units up to ~550 KB (a 1080p IDR at a high
-	// bitrate) plus some reordering. Slot buffers grow lazily.
-	ringSize = 512
-	ringMask = ringSize - 1
-	// ringSlack is kept free: a window this close to full is given up on.
-	ringSlack = 32
-
 	// DefaultHoldFrames is how many newer frames may complete while the
 	// assembler still waits for a missing packet of an older one: about
 	// 100 ms at 30 fps, enough for a NACK retransmission on a sane link.
-	DefaultHoldFrames = 3
+	DefaultHoldFrames = rtpframe.DefaultHoldFrames
 
 	// DefaultKeyframeRetryFrames is how many frames the assembler skips
 	// while waiting for an IDR before it asks for one again, so a lost PLI
 	// (or IDR) is retried without flooding the sender.
-	DefaultKeyframeRetryFrames = 15
+	DefaultKeyframeRetryFrames = rtpframe.DefaultKeyframeRetryFrames
 )
 
 // NAL unit types (H.264 table 7-1) and RTP payload structures (RFC 6184).
@@ -77,8 +70,9 @@ type AssemblerStats struct {
 	KeyframeRequest uint64 // times Push returned needKeyframe
 }
 
-// fuState is a packet's place in a fragmented NAL unit.
-type fuState uint8
+// fuState is a packet's place in a fragmented NAL unit, kept as the
+// packet's rtpframe.Info.Part.
+type fuState = uint8
 
 const (
 	fuNone fuState = iota
@@ -86,22 +80,6 @@ const (
 	fuMiddle
 	fuEnd
 )
-
-// slot holds one packet of the ring, its payload already turned into
-// Annex-B bytes in a buffer that is reused, so that steady state allocates
-// nothing per packet.
-type slot struct {
-	ext     int64 // extended sequence number
-	present bool
-	filler  bool // padding or unparsable: consumes a number, carries no frame data
-	start   bool // may begin an access unit (see classify)
-	key     bool // begins an IDR access unit
-	sps     bool // begins with a sequence parameter set: surely an access unit's start
-	marker  bool // last packet of an access unit
-	fu      fuState
-	ts      uint32
-	payload []byte
-}
 
 // Assembler turns H.264 RTP packets (packetization-mode 1) into whole
 // Annex-B access units. An access unit is emitted by the Push that completes
@@ -117,50 +95,31 @@ type slot struct {
 // picture (first_mb_in_slice = 0). The end is the marker bit; a timestamp
 // change before it means the end was lost.
 //
+// It holds up to 512 packets (access units up to ~550 KB, a 1080p IDR at a
+// high bitrate, plus some reordering); the loss handling is shared with the
+// VP8 assembler in package rtpframe.
+//
 // An Assembler is not safe for concurrent use: one goroutine per track (the
 // RTP reader) owns it.
 type Assembler struct {
-	cfg  AssemblerConfig
-	ring [ringSize]slot
-
-	started bool  // a packet has been seen
-	fixed   bool  // a frame was emitted: the head no longer moves back
-	head    int64 // oldest sequence number not yet consumed
-	highest int64 // newest sequence number seen
-
-	waitKey      bool // after loss (and at start) only an IDR may pass
-	requested    bool // a keyframe was asked for since waitKey was set
-	sinceRequest int  // frames skipped since the last request
-
-	needKey bool // result of the current Push
-	frames  []Frame
-	buf     []byte
-	stats   AssemblerStats
+	a      rtpframe.Assembler
+	codec  codec
+	frames []Frame
 }
 
 // NewAssembler returns an assembler that waits for an IDR first.
 func NewAssembler(cfg AssemblerConfig) *Assembler {
-	if cfg.HoldFrames <= 0 {
-		cfg.HoldFrames = DefaultHoldFrames
-	}
-	if cfg.KeyframeRetryFrames <= 0 {
-		cfg.KeyframeRetryFrames = DefaultKeyframeRetryFrames
-	}
-	return &Assembler{cfg: cfg, waitKey: true}
+	a := new(Assembler)
+	a.a.Init(&a.codec, rtpframe.Config(cfg))
+	return a
 }
 
 // Stats returns the counters so far.
-func (a *Assembler) Stats() AssemblerStats { return a.stats }
+func (a *Assembler) Stats() AssemblerStats { return AssemblerStats(a.a.Stats()) }
 
 // Reset forgets every held packet and waits for an IDR again, as when the
 // sender's SSRC changes. Counters are kept.
-func (a *Assembler) Reset() {
-	for i := range a.ring {
-		a.ring[i].present = false
-	}
-	a.started, a.fixed = false, false
-	a.waitKey, a.requested, a.sinceRequest = true, false, 0
-}
+func (a *Assembler) Reset() { a.a.Reset() }
 
 // Push adds one packet and returns the access units it completed, oldest
 // first (usually zero or one; more when a retransmission fills a gap). The
@@ -172,126 +131,113 @@ func (a *Assembler) Reset() {
 // (repeated every KeyframeRetryFrames skipped frames). The packet itself is
 // copied; the caller may reuse its buffer at once.
 func (a *Assembler) Push(pkt *rtp.Packet) (frames []Frame, needKeyframe bool) {
-	a.frames = a.frames[:0]
-	a.buf = a.buf[:0]
-	a.needKey = false
+	got, needKeyframe := a.a.Push(pkt)
 	if pkt == nil {
 		return nil, false
 	}
-	if !a.accept(pkt) {
-		return a.frames, a.needKey
+	a.frames = a.frames[:0]
+	for _, f := range got {
+		a.frames = append(a.frames, Frame(f))
 	}
-	a.drain()
-	return a.frames, a.needKey
+	return a.frames, needKeyframe
 }
 
-// accept stores the packet in the ring; false when it is late or a duplicate.
-func (a *Assembler) accept(pkt *rtp.Packet) bool {
-	var ext int64
-	if !a.started {
-		ext = int64(pkt.SequenceNumber)
-		a.started, a.head, a.highest = true, ext, ext
-	} else {
-		ext = a.highest + int64(int16(pkt.SequenceNumber-uint16(a.highest)))
-	}
-	switch {
-	case ext < a.head && !a.fixed && a.highest-ext < ringSize:
-		// Before the first frame, an earlier packet may still belong to
-		// the first IDR: let the window grow backwards.
-		a.head = ext
-	case ext < a.head:
-		a.stats.PacketsLate++
-		return false
-	case ext-a.head >= ringSize:
-		// A jump beyond the window: everything held is hopeless.
-		a.dropTo(a.highest + 1)
-		a.head, a.fixed = ext, true
-		a.lost(true)
-	}
-	s := &a.ring[ext&ringMask]
-	if s.present && s.ext == ext {
-		a.stats.PacketsDup++
-		return false
-	}
-	*s = slot{ext: ext, present: true, ts: pkt.Timestamp, marker: pkt.Marker, payload: s.payload[:0]}
-	if len(pkt.Payload) == 0 {
-		s.filler = true // padding-only packet
-	} else if !s.parse(pkt.Payload) {
-		s.filler, s.start, s.key, s.sps, s.fu = true, false, false, false, fuNone
-		s.payload = s.payload[:0]
-		a.stats.PacketsMalform++
-	}
-	if ext > a.highest {
-		a.highest = ext
-	}
-	return true
-}
+// codec is the H.264 part of the assembler (RFC 6184): each payload is
+// turned into Annex-B bytes as it arrives, so an access unit is the
+// concatenation of its packets.
+type codec struct{}
 
-// parse converts one RTP payload to Annex-B bytes and classifies it; false
-// for anything packetization-mode 1 does not allow or that is truncated.
-func (s *slot) parse(p []byte) bool {
+// Parse converts one RTP payload to Annex-B bytes appended to dst and
+// classifies it; false for anything packetization-mode 1 does not allow or
+// that is truncated. Info.Sure is set for a packet that begins with a
+// sequence parameter set: surely an access unit's start.
+func (codec) Parse(dst, p []byte) ([]byte, rtpframe.Info, bool) {
+	var s rtpframe.Info
 	if p[0]&0x80 != 0 { // forbidden_zero_bit
-		return false
+		return dst, s, false
 	}
 	switch typ := p[0] & 0x1f; {
 	case typ >= 1 && typ <= 23: // single NAL unit packet
-		s.start, s.key = classify(p)
-		s.key = s.key && s.start
-		s.sps = p[0]&0x1f == nalSPS
-		s.payload = append(append(s.payload, startCode[:]...), p...)
-		return true
+		s.Start, s.Key = classify(p)
+		s.Key = s.Key && s.Start
+		s.Sure = p[0]&0x1f == nalSPS
+		dst = append(append(dst, startCode[:]...), p...)
+		return dst, s, true
 	case typ == nalSTAPA:
 		rest := p[1:]
 		first := true
 		for len(rest) > 0 {
 			if len(rest) < 2 {
-				return false
+				return dst, s, false
 			}
 			n := int(binary.BigEndian.Uint16(rest))
 			rest = rest[2:]
 			if n == 0 || n > len(rest) || rest[0]&0x80 != 0 {
-				return false
+				return dst, s, false
 			}
 			nal := rest[:n]
 			rest = rest[n:]
 			start, key := classify(nal)
 			if first {
-				s.start, s.sps, first = start, nal[0]&0x1f == nalSPS, false
+				s.Start, s.Sure, first = start, nal[0]&0x1f == nalSPS, false
 			}
-			s.key = s.key || key
-			s.payload = append(append(s.payload, startCode[:]...), nal...)
+			s.Key = s.Key || key
+			dst = append(append(dst, startCode[:]...), nal...)
 		}
 		if first {
-			return false // no NAL unit in it
+			return dst, s, false // no NAL unit in it
 		}
-		s.key = s.key && s.start
-		return true
+		s.Key = s.Key && s.Start
+		return dst, s, true
 	case typ == nalFUA:
 		if len(p) < 2 {
-			return false
+			return dst, s, false
 		}
 		h := p[1]
 		begin, end := h&0x80 != 0, h&0x40 != 0
 		if begin && (end || len(p) < 3) { // a start carries at least one byte
-			return false
+			return dst, s, false
 		}
 		if begin {
 			hdr := p[0]&0xe0 | h&0x1f
-			s.fu = fuStart
-			s.payload = append(append(s.payload, startCode[:]...), hdr)
+			s.Part = fuStart
+			dst = append(append(dst, startCode[:]...), hdr)
 			// classify needs the NAL header and the first payload byte.
-			s.start, s.key = classify([]byte{hdr, p[2]})
-			s.key = s.key && s.start
+			s.Start, s.Key = classify([]byte{hdr, p[2]})
+			s.Key = s.Key && s.Start
 		} else if end {
-			s.fu = fuEnd
+			s.Part = fuEnd
 		} else {
-			s.fu = fuMiddle
+			s.Part = fuMiddle
 		}
-		s.payload = append(s.payload, p[2:]...)
-		return true
+		dst = append(dst, p[2:]...)
+		return dst, s, true
 	default: // 0, STAP-B, MTAP16/24, FU-B (interleaved mode) and 30-31
-		return false
+		return dst, s, false
 	}
+}
+
+// Follow checks the fragmentation units of an access unit: an FU-A start
+// opens a NAL unit that only middles and an end may continue, and the
+// marker may not fall inside one. state is 1 inside a fragmented NAL unit.
+func (codec) Follow(state uint8, info rtpframe.Info, _, marker bool) (uint8, rtpframe.Verdict) {
+	inFU := state != 0
+	switch fu := info.Part; {
+	case fu == fuStart && !inFU:
+		inFU = true
+	case (fu == fuMiddle || fu == fuEnd) && inFU:
+		inFU = fu == fuMiddle
+	case fu == fuNone && !inFU:
+	default: // a fragment out of place: the sender broke the rules
+		return 0, rtpframe.Breaks
+	}
+	if marker && inFU {
+		return 0, rtpframe.Breaks
+	}
+	if inFU {
+		return 1, rtpframe.Fits
+	}
+	return 0, rtpframe.Fits
 }
 
 // classify says whether a NAL unit can begin an access unit and whether it
@@ -310,188 +256,3 @@ func classify(nal []byte) (start, key bool) {
 	}
 	return false, false
 }
-
-// frameState is what scan found at the head of the window.
-type frameState int
-
-const (
-	frameIncomplete frameState = iota // a packet is missing or not yet here
-	frameComplete                     // start..marker all present
-	frameBroken                       // the frame ran into another one, or its fragments do not fit
-)
-
-// drain emits or drops frames from the head of the window while it can.
-func (a *Assembler) drain() {
-	for a.head <= a.highest {
-		s := a.at(a.head)
-		if s.present && s.filler {
-			a.dropTo(a.head + 1)
-			continue
-		}
-		if s.present && !s.start && a.fixed {
-			a.dropTo(a.head + 1) // its access unit's start is gone for good
-			a.lost(true)
-			continue
-		}
-		// (Before the first frame, a non-start head may still be preceded
-		// by a reordered start: it waits like a gap.)
-		if s.present && s.start {
-			end, st := a.scan(a.head)
-			if st == frameComplete {
-				a.emit(a.head, end)
-				continue
-			}
-			if st == frameBroken {
-				a.dropTo(end)
-				a.lost(true)
-				continue
-			}
-		}
-		// The head frame is incomplete. A complete IDR later on makes
-		// waiting pointless; otherwise wait, but only for so long.
-		if k, ok := a.nextKeyframe(a.head + 1); ok {
-			a.dropTo(k)
-			a.lost(false)
-			continue
-		}
-		if a.newerFrames() > a.cfg.HoldFrames || a.highest-a.head >= ringSize-ringSlack {
-			a.dropTo(a.nextStart(a.head + 1))
-			a.lost(true)
-			continue
-		}
-		return
-	}
-}
-
-// scan walks from a start packet to its marker. end is the marker packet
-// when complete, and the first packet not of this frame when broken.
-func (a *Assembler) scan(start int64) (end int64, st frameState) {
-	ts := a.at(start).ts
-	inFU := false
-	for e := start; e <= a.highest; e++ {
-		s := a.at(e)
-		if !s.present {
-			return e, frameIncomplete
-		}
-		if e != start && (s.filler || s.ts != ts) {
-			return e, frameBroken
-		}
-		switch {
-		case s.fu == fuStart && !inFU:
-			inFU = true
-		case (s.fu == fuMiddle || s.fu == fuEnd) && inFU:
-			inFU = s.fu == fuMiddle
-		case s.fu == fuNone && !inFU:
-		default: // a fragment out of place: the sender broke the rules
-			return e + 1, frameBroken
-		}
-		if s.marker {
-			if inFU {
-				return e + 1, frameBroken
-			}
-			return e, frameComplete
-		}
-	}
-	return a.highest + 1, frameIncomplete
-}
-
-// emit hands out the frame start..end, or skips it while an IDR is due.
-func (a *Assembler) emit(start, end int64) {
-	first := a.at(start)
-	if a.waitKey && !first.key {
-		a.stats.FramesSkipped++
-		a.sinceRequest++
-		if !a.requested || a.sinceRequest >= a.cfg.KeyframeRetryFrames {
-			a.requestKey()
-		}
-		a.dropTo(end + 1)
-		return
-	}
-	off := len(a.buf)
-	for e := start; e <= end; e++ {
-		a.buf = append(a.buf, a.at(e).payload...)
-	}
-	a.frames = append(a.frames, Frame{Data: a.buf[off:len(a.buf):len(a.buf)], Timestamp: first.ts, Keyframe: first.key})
-	if first.key {
-		a.waitKey, a.requested, a.sinceRequest = false, false, 0
-	}
-	a.fixed = true
-	a.stats.FramesEmitted++
-	a.dropTo(end + 1)
-}
-
-// lost records a given-up gap: nothing but an IDR may follow.
-func (a *Assembler) lost(request bool) {
-	a.stats.LossEvents++
-	a.waitKey = true
-	if request {
-		a.requestKey()
-	}
-}
-
-func (a *Assembler) requestKey() {
-	if !a.needKey {
-		a.stats.KeyframeRequest++
-	}
-	a.needKey, a.requested, a.sinceRequest = true, true, 0
-}
-
-// nextKeyframe finds the first complete IDR access unit at or after from.
-// An IDR slice counts only where it surely begins its access unit: the SPS
-// packet before it may merely be late.
-func (a *Assembler) nextKeyframe(from int64) (int64, bool) {
-	for e := from; e <= a.highest; e++ {
-		if s := a.at(e); s.present && s.key && (s.sps || a.boundaryBefore(e)) {
-			if _, st := a.scan(e); st == frameComplete {
-				return e, true
-			}
-		}
-	}
-	return 0, false
-}
-
-// boundaryBefore reports whether the packet before e surely ended an
-// access unit.
-func (a *Assembler) boundaryBefore(e int64) bool {
-	p := a.at(e - 1)
-	return p.present && p.ext == e-1 && !p.filler && (p.marker || p.ts != a.at(e).ts)
-}
-
-// nextStart finds the first access unit start at or after from.
-func (a *Assembler) nextStart(from int64) int64 {
-	for e := from; e <= a.highest; e++ {
-		if s := a.at(e); s.present && s.start {
-			return e
-		}
-	}
-	return a.highest + 1
-}
-
-// newerFrames counts the frames after the head frame whose end has arrived:
-// how long the head frame has been waited for, in frames.
-func (a *Assembler) newerFrames() int {
-	n, headTS, seen := 0, uint32(0), false
-	for e := a.head; e <= a.highest; e++ {
-		s := a.at(e)
-		if !s.present || s.filler {
-			continue
-		}
-		if !seen {
-			headTS, seen = s.ts, true
-		}
-		if s.marker && s.ts != headTS {
-			n++
-		}
-	}
-	return n
-}
-
-// dropTo forgets every packet before end and moves the head there.
-func (a *Assembler) dropTo(end int64) {
-	for e := a.head; e < end && e <= a.highest; e++ {
-		a.at(e).present = false
-	}
-	a.head = end
-}
-
-func (a *Assembler) at(ext int64) *slot { return &a.ring[ext&ringMask] }

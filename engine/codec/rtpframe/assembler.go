@@ -1,0 +1,423 @@
+// Package rtpframe is the codec-independent part of Parley's video RTP
+// depacketizers: a ring of packets indexed by extended sequence number that
+// emits a frame as soon as its packets are all present, survives
+// reordering, duplicates and sequence wrap, and on loss holds an
+// incomplete frame for a bounded time, then gives it up and waits for a
+// keyframe. The codec parses each payload and says where frames begin (see
+// Codec); the packages vp8 and h264 wrap this Assembler in their own API.
+package rtpframe
+
+import "github.com/pion/rtp"
+
+const (
+	// RingSize bounds how many packets the assembler holds: 512 packets of
+	// 1200 bytes, so frames up to ~550 KB (a 1080p keyframe at a high
+	// bitrate) plus some reordering. Slot buffers grow lazily.
+	RingSize = 512
+	ringMask = RingSize - 1
+	// ringSlack is kept free: a window this close to full is given up on.
+	ringSlack = 32
+
+	// DefaultHoldFrames is how many newer frames may complete while the
+	// assembler still waits for a missing packet of an older one: about
+	// 100 ms at 30 fps, enough for a NACK retransmission on a sane link.
+	DefaultHoldFrames = 3
+
+	// DefaultKeyframeRetryFrames is how many frames the assembler skips
+	// while waiting for a keyframe before it asks for one again, so a lost
+	// PLI (or keyframe) is retried without flooding the sender.
+	DefaultKeyframeRetryFrames = 15
+)
+
+// Info is what a Codec says about one packet.
+type Info struct {
+	// Start: the packet may begin a frame.
+	Start bool
+	// Sure: the packet surely begins a frame. When it is false, a keyframe
+	// start counts as one (to skip ahead to after a loss) only where the
+	// packet before it ended the previous frame.
+	Sure bool
+	// Key: the packet begins a keyframe. Only meaningful with Start.
+	Key bool
+	// Part is the codec's own: the assembler keeps it with the packet and
+	// hands it back to Codec.Follow.
+	Part uint8
+}
+
+// Verdict is Codec.Follow's answer on whether a packet fits its frame.
+type Verdict uint8
+
+const (
+	// Fits: the packet continues the frame.
+	Fits Verdict = iota
+	// EndsBefore: the packet belongs to another frame, so the frame's end
+	// was lost; the packet is kept, it may begin the next frame.
+	EndsBefore
+	// Breaks: the packet is out of place (the sender broke the rules); it
+	// is dropped with the frame.
+	Breaks
+)
+
+// Codec is the codec-specific part of an Assembler.
+type Codec interface {
+	// Parse appends the bitstream bytes of a non-empty RTP payload to dst
+	// (the frame is the concatenation of its packets' bytes) and returns
+	// the grown buffer and what the packet is. ok is false for a payload
+	// the codec cannot use; its packet then carries no data.
+	Parse(dst, payload []byte) (out []byte, info Info, ok bool)
+	// Follow is called for each packet of a frame in order, from its first
+	// (first true, state 0) to its marker packet (marker true), with the
+	// state it returned for the packet before. Packets with another
+	// timestamp or no data never reach it: they break the frame anyway.
+	Follow(state uint8, info Info, first, marker bool) (next uint8, v Verdict)
+}
+
+// Frame is one whole frame.
+type Frame struct {
+	// Data is the frame's bitstream. It points into the assembler's reused
+	// buffer: valid only until the next Push or Reset.
+	Data []byte
+	// Timestamp is the frame's RTP timestamp.
+	Timestamp uint32
+	// Keyframe is true for a frame that decodes on its own.
+	Keyframe bool
+}
+
+// Config tunes the loss handling; the zero value uses the defaults.
+type Config struct {
+	// HoldFrames: see DefaultHoldFrames. Larger values survive more
+	// reordering at the cost of a longer freeze on real loss.
+	HoldFrames int
+	// KeyframeRetryFrames: see DefaultKeyframeRetryFrames.
+	KeyframeRetryFrames int
+}
+
+// Stats counts what happened to the packets, for quality reports.
+type Stats struct {
+	FramesEmitted   uint64 // whole frames returned by Push
+	FramesSkipped   uint64 // complete non-keyframes dropped while waiting for a keyframe
+	LossEvents      uint64 // times a gap or broken frame was given up
+	PacketsLate     uint64 // packets older than anything still held
+	PacketsDup      uint64 // packets already held
+	PacketsMalform  uint64 // payloads the codec could not parse
+	KeyframeRequest uint64 // times Push returned needKeyframe
+}
+
+// slot holds one packet of the ring, its parsed bytes in a buffer that is
+// reused, so that steady state allocates nothing per packet.
+type slot struct {
+	ext     int64 // extended sequence number
+	present bool
+	filler  bool // padding or unparsable: consumes a number, carries no frame data
+	marker  bool // last packet of a frame
+	info    Info
+	ts      uint32
+	payload []byte
+}
+
+// Assembler turns RTP packets into whole frames. A frame is emitted by the
+// Push that completes it (its marker packet and everything back to its
+// start present), without waiting for the next frame. It handles
+// reordering, duplicates and sequence wrap. On loss it holds the incomplete
+// frame for a bounded time, then drops it and everything up to the next
+// keyframe, and asks the caller for a keyframe (PLI).
+//
+// An Assembler is not safe for concurrent use: one goroutine per track (the
+// RTP reader) owns it. Its zero value is not usable: see New and Init.
+type Assembler struct {
+	cfg   Config
+	codec Codec
+	ring  [RingSize]slot
+
+	started bool  // a packet has been seen
+	fixed   bool  // a frame was emitted: the head no longer moves back
+	head    int64 // oldest sequence number not yet consumed
+	highest int64 // newest sequence number seen
+
+	waitKey      bool // after loss (and at start) only a keyframe may pass
+	requested    bool // a keyframe was asked for since waitKey was set
+	sinceRequest int  // frames skipped since the last request
+
+	needKey bool // result of the current Push
+	frames  []Frame
+	buf     []byte
+	stats   Stats
+}
+
+// New returns an assembler for codec that waits for a keyframe first.
+func New(codec Codec, cfg Config) *Assembler {
+	a := new(Assembler)
+	a.Init(codec, cfg)
+	return a
+}
+
+// Init readies a (zero or used) Assembler as New does, for embedding one
+// in another struct. Counters are cleared.
+func (a *Assembler) Init(codec Codec, cfg Config) {
+	if cfg.HoldFrames <= 0 {
+		cfg.HoldFrames = DefaultHoldFrames
+	}
+	if cfg.KeyframeRetryFrames <= 0 {
+		cfg.KeyframeRetryFrames = DefaultKeyframeRetryFrames
+	}
+	a.cfg, a.codec, a.stats = cfg, codec, Stats{}
+	a.Reset()
+}
+
+// Stats returns the counters so far.
+func (a *Assembler) Stats() Stats { return a.stats }
+
+// Reset forgets every held packet and waits for a keyframe again, as when
+// the sender's SSRC changes. Counters are kept.
+func (a *Assembler) Reset() {
+	for i := range a.ring {
+		a.ring[i].present = false
+	}
+	a.started, a.fixed = false, false
+	a.waitKey, a.requested, a.sinceRequest = true, false, 0
+}
+
+// Push adds one packet and returns the frames it completed, oldest first
+// (usually zero or one; more when a retransmission fills a gap). The frames
+// slice and the Data it points to are reused: valid until the next Push.
+//
+// needKeyframe is true when the caller should send a PLI: a loss was given
+// up on, or non-keyframes keep arriving while a keyframe is awaited
+// (repeated every KeyframeRetryFrames skipped frames). The packet itself is
+// copied; the caller may reuse its buffer at once.
+func (a *Assembler) Push(pkt *rtp.Packet) (frames []Frame, needKeyframe bool) {
+	a.frames = a.frames[:0]
+	a.buf = a.buf[:0]
+	a.needKey = false
+	if pkt == nil {
+		return nil, false
+	}
+	if !a.accept(pkt) {
+		return a.frames, a.needKey
+	}
+	a.drain()
+	return a.frames, a.needKey
+}
+
+// accept stores the packet in the ring; false when it is late or a duplicate.
+func (a *Assembler) accept(pkt *rtp.Packet) bool {
+	var ext int64
+	if !a.started {
+		ext = int64(pkt.SequenceNumber)
+		a.started, a.head, a.highest = true, ext, ext
+	} else {
+		ext = a.highest + int64(int16(pkt.SequenceNumber-uint16(a.highest)))
+	}
+	switch {
+	case ext < a.head && !a.fixed && a.highest-ext < RingSize:
+		// Before the first frame, an earlier packet may still belong to
+		// the first keyframe: let the window grow backwards.
+		a.head = ext
+	case ext < a.head:
+		a.stats.PacketsLate++
+		return false
+	case ext-a.head >= RingSize:
+		// A jump beyond the window: everything held is hopeless.
+		a.dropTo(a.highest + 1)
+		a.head, a.fixed = ext, true
+		a.lost(true)
+	}
+	s := &a.ring[ext&ringMask]
+	if s.present && s.ext == ext {
+		a.stats.PacketsDup++
+		return false
+	}
+	*s = slot{ext: ext, present: true, ts: pkt.Timestamp, marker: pkt.Marker, payload: s.payload[:0]}
+	if len(pkt.Payload) == 0 {
+		s.filler = true // padding-only packet
+	} else if out, info, ok := a.codec.Parse(s.payload, pkt.Payload); ok {
+		s.info, s.payload = info, out
+	} else {
+		s.filler, s.payload = true, out[:0]
+		a.stats.PacketsMalform++
+	}
+	if ext > a.highest {
+		a.highest = ext
+	}
+	return true
+}
+
+// frameState is what scan found at the head of the window.
+type frameState int
+
+const (
+	frameIncomplete frameState = iota // a packet is missing or not yet here
+	frameComplete                     // start..marker all present
+	frameBroken                       // the frame ran into another one, or its packets do not fit
+)
+
+// drain emits or drops frames from the head of the window while it can.
+func (a *Assembler) drain() {
+	for a.head <= a.highest {
+		s := a.at(a.head)
+		if s.present && s.filler {
+			a.dropTo(a.head + 1)
+			continue
+		}
+		if s.present && !s.info.Start && a.fixed {
+			a.dropTo(a.head + 1) // its frame's start is gone for good
+			a.lost(true)
+			continue
+		}
+		// (Before the first frame, a non-start head may still be preceded
+		// by a reordered start: it waits like a gap.)
+		if s.present && s.info.Start {
+			end, st := a.scan(a.head)
+			if st == frameComplete {
+				a.emit(a.head, end)
+				continue
+			}
+			if st == frameBroken {
+				a.dropTo(end)
+				a.lost(true)
+				continue
+			}
+		}
+		// The head frame is incomplete. A complete keyframe later on makes
+		// waiting pointless; otherwise wait, but only for so long.
+		if k, ok := a.nextKeyframe(a.head + 1); ok {
+			a.dropTo(k)
+			a.lost(false)
+			continue
+		}
+		if a.newerFrames() > a.cfg.HoldFrames || a.highest-a.head >= RingSize-ringSlack {
+			a.dropTo(a.nextStart(a.head + 1))
+			a.lost(true)
+			continue
+		}
+		return
+	}
+}
+
+// scan walks from a start packet to its marker. end is the marker packet
+// when complete, and the first packet not of this frame when broken.
+func (a *Assembler) scan(start int64) (end int64, st frameState) {
+	ts := a.at(start).ts
+	var state uint8
+	for e := start; e <= a.highest; e++ {
+		s := a.at(e)
+		if !s.present {
+			return e, frameIncomplete
+		}
+		if e != start && (s.filler || s.ts != ts) {
+			return e, frameBroken
+		}
+		var v Verdict
+		state, v = a.codec.Follow(state, s.info, e == start, s.marker)
+		switch v {
+		case EndsBefore:
+			return e, frameBroken
+		case Breaks:
+			return e + 1, frameBroken
+		}
+		if s.marker {
+			return e, frameComplete
+		}
+	}
+	return a.highest + 1, frameIncomplete
+}
+
+// emit hands out the frame start..end, or skips it while a keyframe is due.
+func (a *Assembler) emit(start, end int64) {
+	first := a.at(start)
+	if a.waitKey && !first.info.Key {
+		a.stats.FramesSkipped++
+		a.sinceRequest++
+		if !a.requested || a.sinceRequest >= a.cfg.KeyframeRetryFrames {
+			a.requestKey()
+		}
+		a.dropTo(end + 1)
+		return
+	}
+	off := len(a.buf)
+	for e := start; e <= end; e++ {
+		a.buf = append(a.buf, a.at(e).payload...)
+	}
+	a.frames = append(a.frames, Frame{Data: a.buf[off:len(a.buf):len(a.buf)], Timestamp: first.ts, Keyframe: first.info.Key})
+	if first.info.Key {
+		a.waitKey, a.requested, a.sinceRequest = false, false, 0
+	}
+	a.fixed = true
+	a.stats.FramesEmitted++
+	a.dropTo(end + 1)
+}
+
+// lost records a given-up gap: nothing but a keyframe may follow.
+func (a *Assembler) lost(request bool) {
+	a.stats.LossEvents++
+	a.waitKey = true
+	if request {
+		a.requestKey()
+	}
+}
+
+func (a *Assembler) requestKey() {
+	if !a.needKey {
+		a.stats.KeyframeRequest++
+	}
+	a.needKey, a.requested, a.sinceRequest = true, true, 0
+}
+
+// nextKeyframe finds the first complete keyframe at or after from. A
+// keyframe start that only may begin its frame counts where the packet
+// before it surely ended another: a packet before it may merely be late.
+func (a *Assembler) nextKeyframe(from int64) (int64, bool) {
+	for e := from; e <= a.highest; e++ {
+		if s := a.at(e); s.present && s.info.Key && (s.info.Sure || a.boundaryBefore(e)) {
+			if _, st := a.scan(e); st == frameComplete {
+				return e, true
+			}
+		}
+	}
+	return 0, false
+}
+
+// boundaryBefore reports whether the packet before e surely ended a frame.
+func (a *Assembler) boundaryBefore(e int64) bool {
+	p := a.at(e - 1)
+	return p.present && p.ext == e-1 && !p.filler && (p.marker || p.ts != a.at(e).ts)
+}
+
+// nextStart finds the first frame start at or after from.
+func (a *Assembler) nextStart(from int64) int64 {
+	for e := from; e <= a.highest; e++ {
+		if s := a.at(e); s.present && s.info.Start {
+			return e
+		}
+	}
+	return a.highest + 1
+}
+
+// newerFrames counts the frames after the head frame whose end has arrived:
+// how long the head frame has been waited for, in frames.
+func (a *Assembler) newerFrames() int {
+	n, headTS, seen := 0, uint32(0), false
+	for e := a.head; e <= a.highest; e++ {
+		s := a.at(e)
+		if !s.present || s.filler {
+			continue
+		}
+		if !seen {
+			headTS, seen = s.ts, true
+		}
+		if s.marker && s.ts != headTS {
+			n++
+		}
+	}
+	return n
+}
+
+// dropTo forgets every packet before end and moves the head there.
+func (a *Assembler) dropTo(end int64) {
+	for e := a.head; e < end && e <= a.highest; e++ {
+		a.at(e).present = false
+	}
+	a.head = end
+}
+
+func (a *Assembler) at(ext int64) *slot { return &a.ring[ext&ringMask] }
