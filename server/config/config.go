@@ -40,7 +40,7 @@ const (
 type App struct {
 	AppID        uint32 `json:"app_id"`
 	AppSign      string `json:"app_sign"`      // 64 hex digits; never sent on the wire
-	ServerSecret string `json:"server_secret"` // signs room tokens (not used yet)
+	ServerSecret string `json:"server_secret"` // signs room tokens (server/token)
 }
 
 // IsDev reports whether the app uses the public development sign.

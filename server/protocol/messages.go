@@ -72,9 +72,12 @@ type Challenge struct {
 	Nonce   string `json:"nonce"`
 }
 
-// Auth answers the challenge: Signature is AppSignature(appSign, appID, nonce).
+// Auth answers the challenge: Signature is AppSignature(appSign, appID,
+// nonce), or, for an app that logs in with tokens, Token is a room token
+// (server/token) signed with the app's server_secret. Exactly one is set.
 type Auth struct {
-	Signature string `json:"signature"`
+	Signature string `json:"signature,omitempty"`
+	Token     string `json:"token,omitempty"`
 }
 
 // AuthOK accepts the connection.
@@ -136,6 +139,9 @@ type Login struct {
 	UserName         string `json:"user_name,omitempty"`
 	UserStatusNotify bool   `json:"user_status_notify,omitempty"`
 	MaxMemberCount   uint32 `json:"max_member_count,omitempty"`
+	// Token, on a connection authenticated with a token, replaces the
+	// auth's token for this room (another room's token on one connection).
+	Token string `json:"token,omitempty"`
 }
 
 // LoginOK is the room snapshot: everyone else in it and every stream.

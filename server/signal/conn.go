@@ -11,6 +11,7 @@ import (
 
 	"github.com/parley-rtc/parley/server/protocol"
 	"github.com/parley-rtc/parley/server/room"
+	"github.com/parley-rtc/parley/server/token"
 )
 
 // Timing of a connection, as in gorilla's chat example.
@@ -52,6 +53,11 @@ type conn struct {
 	nonce     string
 	connected bool   // registered with the directory
 	userID    string // for log lines
+	// claims is set when the connection authenticated with a token: the
+	// auth's claims. roomClaims holds the claims each room was logged in
+	// with (the auth's, or the login's own token).
+	claims     *token.Claims
+	roomClaims map[string]token.Claims
 }
 
 type connState int

@@ -35,7 +35,9 @@ type Config struct {
 
 // Hub owns every signaling connection of a server.
 type Hub struct {
-	apps map[uint32][]byte // app ID → app sign bytes
+	apps    map[uint32][]byte // app ID → app sign bytes
+	secrets map[uint32]string // app ID → server_secret (verifies room tokens)
+	now     func() time.Time  // token expiry clock
 	dir  room.Directory
 	sfu  *sfu.SFU
 	log  *slog.Logger
@@ -54,7 +56,7 @@ type Hub struct {
 
 // NewHub returns a hub serving cfg.Apps.
 func NewHub(cfg Config) *Hub {
-	h := &Hub{apps: map[uint32][]byte{}, dir: cfg.Directory, sfu: cfg.SFU, log: cfg.Logger,
+	h := &Hub{apps: map[uint32][]byte{}, secrets: map[uint32]string{}, now: time.Now, dir: cfg.Directory, sfu: cfg.SFU, log: cfg.Logger,
 		handshakeTimeout: cfg.HandshakeTimeout, conns: map[*conn]struct{}{}}
 	if h.handshakeTimeout <= 0 {
 		h.handshakeTimeout = handshakeTimeout
@@ -67,6 +69,7 @@ func NewHub(cfg Config) *Hub {
 	}
 	for _, a := range cfg.Apps {
 		h.apps[a.AppID] = a.SignKey()
+		h.secrets[a.AppID] = a.ServerSecret
 	}
 	// Engines are not browsers and send no Origin; browsers (the debug
 	// page) are held to the same origin by the default check.

@@ -8,6 +8,7 @@ import (
 	"github.com/parley-rtc/parley/server/protocol"
 	"github.com/parley-rtc/parley/server/room"
 	"github.com/parley-rtc/parley/server/sfu"
+	"github.com/parley-rtc/parley/server/token"
 )
 
 // handle runs one message on the read goroutine. Requests are handled one
@@ -66,7 +67,16 @@ func (c *conn) auth(env protocol.Envelope) {
 		c.fail(env.ID, err)
 		return
 	}
-	if !protocol.CheckAppSignature(c.hub.apps[c.appID], c.appID, c.nonce, a.Signature) {
+	if a.Token != "" {
+		cl, err := c.verifyToken(a.Token)
+		if err != nil {
+			c.log.Info("token refused", "app", c.appID, "code", int32(protocol.CodeOf(err)))
+			c.fatal(env.ID, err)
+			return
+		}
+		c.claims = &cl
+		c.roomClaims = map[string]token.Claims{}
+	} else if !protocol.CheckAppSignature(c.hub.apps[c.appID], c.appID, c.nonce, a.Signature) {
 		c.log.Info("wrong app signature", "app", c.appID)
 		// Same message as for an unknown app: the client learns nothing.
 		c.fatal(env.ID, protocol.Errorf(protocol.ErrRoomAuthFailed, "authentication failed"))
@@ -80,6 +90,48 @@ func (c *conn) auth(env protocol.Envelope) {
 	c.hub.dir.Connect(c.appID, c.id, c)
 	c.log.Debug("authenticated")
 	c.respond(env.ID, protocol.AuthOK{SessionID: hex.EncodeToString(sid[:])})
+}
+
+// verifyToken checks a token against the connection's app.
+func (c *conn) verifyToken(tok string) (token.Claims, error) {
+	if len(tok) > maxTokenBytes {
+		return token.Claims{}, protocol.Errorf(protocol.ErrRoomAuthFailed, "authentication failed")
+	}
+	cl, err := token.Verify(c.hub.secrets[c.appID], tok, c.hub.now())
+	if err != nil {
+		return token.Claims{}, err
+	}
+	if cl.AppID != c.appID {
+		return token.Claims{}, protocol.Errorf(protocol.ErrRoomAuthFailed, "authentication failed")
+	}
+	return cl, nil
+}
+
+// maxTokenBytes bounds the token the server will parse.
+const maxTokenBytes = 4096
+
+// checkLoginToken applies a token session's claims to a login and returns
+// the claims the room is logged in with.
+func (c *conn) checkLoginToken(req protocol.Login) (token.Claims, error) {
+	cl := *c.claims
+	if req.Token != "" {
+		var err error
+		if cl, err = c.verifyToken(req.Token); err != nil {
+			return cl, err
+		}
+	}
+	if !c.hub.now().Before(cl.ExpiresAt) {
+		return cl, protocol.Errorf(protocol.ErrRoomTokenExpired, "token expired")
+	}
+	switch {
+	case !cl.Privileges.LoginRoom:
+		return cl, protocol.Errorf(protocol.ErrRoomTokenInvalid, "the token grants no login_room privilege")
+	case cl.UserID != req.UserID:
+		return cl, protocol.Errorf(protocol.ErrRoomTokenInvalid, "the token is for another user")
+	case cl.RoomID != "" && cl.RoomID != req.RoomID:
+		return cl, protocol.Errorf(protocol.ErrRoomTokenInvalid, "the token is for another room")
+	}
+	return cl, nil
 }
 
 // endSession ends everything the session had: its rooms, streams and plays.
@@ -131,12 +183,24 @@ func (c *conn) login(env protocol.Envelope) error {
 	}); err != nil {
 		return err
 	}
+	var cl token.Claims
+	if c.claims != nil {
+		var err error
+		if cl, err = c.checkLoginToken(req); err != nil {
+			return err
+		}
+	} else if req.Token != "" {
+		return protocol.Errorf(protocol.ErrProtocol, "login: token on a connection authenticated with the app sign")
+	}
 	ch, err := c.hub.dir.Login(c.id, req, func(ok protocol.LoginOK) { c.respond(env.ID, ok) })
 	c.hub.apply(ch) // a kicked session's streams
 	if err != nil {
 		return err
 	}
 	c.userID = req.UserID
+	if c.claims != nil {
+		c.roomClaims[req.RoomID] = cl
+	}
 	c.log.Info("login", "room", req.RoomID, "user", req.UserID)
 	return nil
 }
@@ -162,6 +226,11 @@ func (c *conn) publish(env protocol.Envelope) error {
 	}
 	if err := c.hub.dir.CheckPublish(c.id, req.RoomID, req.StreamID); err != nil {
 		return err
+	}
+	if c.claims != nil {
+		if cl, ok := c.roomClaims[req.RoomID]; !ok || !cl.MayPublish(req.StreamID) {
+			return protocol.Errorf(protocol.ErrPublishNoPrivilege, "the token does not allow publishing "+quote(req.StreamID))
+		}
 	}
 	log := c.log.With("room", req.RoomID, "user", c.userID, "stream", req.StreamID)
 	id := room.PublicationID(c.hub.nextPub.Add(1))

@@ -162,6 +162,17 @@ func (c *Client) Handshake(appID uint32, appSign string) (protocol.AuthOK, error
 	return ok, err
 }
 
+// HandshakeToken says hello and authenticates with a room token.
+func (c *Client) HandshakeToken(appID uint32, tok string) (protocol.AuthOK, error) {
+	var ch protocol.Challenge
+	if err := c.Call(protocol.TypeHello, protocol.Hello{Version: protocol.Version, AppID: appID, SDK: "testkit"}, &ch); err != nil {
+		return protocol.AuthOK{}, err
+	}
+	var ok protocol.AuthOK
+	err := c.Call(protocol.TypeAuth, protocol.Auth{Token: tok}, &ok)
+	return ok, err
+}
+
 // Login logs in and returns the snapshot.
 func (c *Client) Login(roomID, userID string, notify bool) (protocol.LoginOK, error) {
 	var ok protocol.LoginOK
