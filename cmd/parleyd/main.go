@@ -4,6 +4,7 @@
 //	parleyd --dev                     the development app on 127.0.0.1:7880
 //	parleyd --config parleyd.json     the apps and addresses of a config file
 //	parleyd --dev --listen 0.0.0.0:7880
+//	parleyd token --app-id 1 --user-id alice --ttl 10m --dev   print a room token
 package main
 
 import (
@@ -22,6 +23,9 @@ import (
 )
 
 func main() {
+	if len(os.Args) > 1 && os.Args[1] == "token" {
+		os.Exit(runToken(os.Args[2:], os.Stdout, os.Stderr))
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], os.Stderr)
 	stop()
