@@ -38,9 +38,9 @@ type Hub struct {
 	apps    map[uint32][]byte // app ID → app sign bytes
 	secrets map[uint32]string // app ID → server_secret (verifies room tokens)
 	now     func() time.Time  // token expiry clock
-	dir  room.Directory
-	sfu  *sfu.SFU
-	log  *slog.Logger
+	dir     room.Directory
+	sfu     *sfu.SFU
+	log     *slog.Logger
 
 	handshakeTimeout time.Duration
 	pongWait         time.Duration
