@@ -54,10 +54,14 @@ func (c *connection) dial() {
 	defer c.e.wg.Done()
 	ctx, cancel := context.WithTimeout(c.e.ctx, dialTimeout)
 	defer cancel()
+	c.e.mu.Lock()
+	tok := c.e.dialToken
+	c.e.mu.Unlock()
 	cli, err := signal.Dial(ctx, signal.Config{
 		URL:     c.e.cfg.ServerURL,
 		AppID:   c.e.cfg.AppID,
 		AppSign: c.e.appSign,
+		Token:   tok,
 		SDK:     "parley/" + Version,
 	}, signal.Handlers{
 		OnEvent: c.e.onServerEvent,

@@ -25,7 +25,7 @@ const DefaultServerURL = "ws://127.0.0.1:7880"
 // Config creates an engine (parley_engine_profile).
 type Config struct {
 	AppID     uint32
-	AppSign   string // 64 hex digits
+	AppSign   string // 64 hex digits; "" when the app logs in with room tokens (RoomConfig.Token)
 	Scenario  Scenario
 	ServerURL string // ws:// or wss://; "" → $PARLEY_SERVER_URL, else DefaultServerURL
 	// PollEvents queues events until Poll is called instead of delivering
@@ -38,7 +38,7 @@ type Config struct {
 // use and may be called from inside the event handler.
 type Engine struct {
 	cfg     Config
-	appSign []byte
+	appSign []byte // nil: token login
 	api     *webrtc.API
 	events  *queue
 	mixer   *audio.Mixer
@@ -53,6 +53,7 @@ type Engine struct {
 	rooms     map[string]*room
 	roomOrder []string
 	userID    string
+	dialToken string // token login: the latest login's token, used to authenticate a new connection
 	pubs      [numChannels]*publisher
 	captures  [numChannels]*videoCapture
 	audioCap  *audioCapture
@@ -77,9 +78,12 @@ func New(cfg Config) (*Engine, error) {
 	if cfg.AppID == 0 {
 		return nil, protocol.Errorf(protocol.ErrInvalidArgument, "app ID must not be 0")
 	}
-	sign, err := protocol.ParseAppSign(cfg.AppSign)
-	if err != nil {
-		return nil, err
+	var sign []byte
+	if cfg.AppSign != "" {
+		var err error
+		if sign, err = protocol.ParseAppSign(cfg.AppSign); err != nil {
+			return nil, err
+		}
 	}
 	if cfg.Scenario == 0 {
 		cfg.Scenario = ScenarioDefault

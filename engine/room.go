@@ -31,6 +31,9 @@ func (e *Engine) loginRoom(roomID string, user User, cfg RoomConfig) error {
 	if err := protocol.CheckUserName(user.UserName); err != nil {
 		return err
 	}
+	if e.appSign == nil && cfg.Token == "" {
+		return protocol.Errorf(protocol.ErrRoomTokenInvalid, "an engine created without an app sign logs in with a token")
+	}
 	if err := e.lockLive(); err != nil {
 		return err
 	}
@@ -45,6 +48,9 @@ func (e *Engine) loginRoom(roomID string, user User, cfg RoomConfig) error {
 	e.rooms[roomID] = r
 	e.roomOrder = append(e.roomOrder, roomID)
 	e.userID = user.UserID
+	if e.appSign == nil {
+		e.dialToken = cfg.Token
+	}
 	e.emit(Event{Kind: EventRoomStateChanged, RoomID: roomID, Reason: RoomLogining, Extended: "{}"})
 	e.wg.Add(1)
 	go e.doLogin(r)
@@ -56,10 +62,14 @@ func (e *Engine) doLogin(r *room) {
 	var ok protocol.LoginOK
 	c, err := e.getConn(e.ctx)
 	if err == nil {
-		err = c.request(e.ctx, protocol.TypeLogin, protocol.Login{
+		req := protocol.Login{
 			RoomID: r.id, UserID: r.user.UserID, UserName: r.user.UserName,
 			UserStatusNotify: r.cfg.IsUserStatusNotify, MaxMemberCount: r.cfg.MaxMemberCount,
-		}, &ok)
+		}
+		if e.appSign == nil {
+			req.Token = r.cfg.Token // each room's own token (the auth carried the dialling login's)
+		}
+		err = c.request(e.ctx, protocol.TypeLogin, req, &ok)
 	}
 	e.mu.Lock()
 	if e.destroyed || e.rooms[r.id] != r {

@@ -392,7 +392,7 @@ typedef struct parley_engine_profile {
   uint32_t struct_size;    /**< sizeof(parley_engine_profile) */
   uint32_t app_id;         /**< non-zero; PARLEY_DEV_APP_ID for a dev server */
   const char *app_sign;    /**< 64 hex digits (32 bytes); NULL or "" when the app logs in with tokens
-                                (token login comes later: until then an app sign is required) */
+                                (parley_room_config.token) */
   int32_t scenario;        /**< parley_scenario; 0 means PARLEY_SCENARIO_DEFAULT */
   const char *server_url;  /**< "ws://host:port" or "wss://..."; NULL or "" means $PARLEY_SERVER_URL if set and
                                 not empty, else PARLEY_DEFAULT_SERVER_URL ("ws://127.0.0.1:7880") */
@@ -491,7 +491,8 @@ typedef struct parley_event_handler {
   void (PARLEY_CALL *on_room_stream_update)(void *user_data, const char *room_id, int32_t update_type,
                                             const parley_stream *streams, uint32_t count, const char *extended_data);
 
-  /** The token of room_id expires in remain_seconds (token login only). */
+  /** The token of room_id expires in remain_seconds (token login only; not called by this version:
+      token renewal is not there yet). */
   void (PARLEY_CALL *on_room_token_will_expire)(void *user_data, const char *room_id, int32_t remain_seconds);
 
   /**
@@ -566,7 +567,8 @@ typedef struct parley_room_config {
   uint32_t struct_size;           /**< sizeof(parley_room_config) */
   uint32_t max_member_count;      /**< 0 = unlimited; set by the login that creates the room */
   int32_t is_user_status_notify;  /**< 1: deliver on_room_user_update for this room; 0: don't */
-  const char *token;              /**< NULL when the engine was created with an app_sign */
+  const char *token;              /**< room token (parleyd token); required when the engine was created
+                                       without an app_sign, ignored when it was created with one */
 } parley_room_config;
 
 /**
@@ -690,8 +692,8 @@ extern PARLEY_API const char *PARLEY_CALL parley_error_message(int32_t code);
  * is made by parley_login_room. Several engines may live in one process.
  *
  * \param profile app ID, app sign, scenario, server URL and flags; copied.
- *                app_id must be non-zero, app_sign 64 hex digits (NULL or ""
- *                is for token login, which this version does not have yet),
+ *                app_id must be non-zero, app_sign 64 hex digits, or NULL or ""
+ *                for an engine that logs in with tokens (parley_room_config.token),
  *                scenario a parley_scenario or 0, server_url NULL/"" or a ws:// or
  *                wss:// URL, flags 0 or PARLEY_ENGINE_FLAG_POLL_EVENTS.
  * \param handler the callbacks, or NULL for none yet; copied (the user_data
@@ -813,7 +815,8 @@ extern PARLEY_API int32_t PARLEY_CALL parley_engine_poll_events(parley_engine *e
  *          PARLEY_ERR_INVALID_USER_NAME; PARLEY_ERR_ROOM_ALREADY_LOGGED_IN
  *          (this room, logged in or logging in); PARLEY_ERR_ROOM_USER_ID_MISMATCH
  *          (another room with another user ID); PARLEY_ERR_ROOM_COUNT_EXCEEDED;
- *          PARLEY_ERR_ENGINE_DESTROYED.
+ *          PARLEY_ERR_ROOM_TOKEN_INVALID (engine created without an app_sign
+ *          and config or config->token NULL or ""); PARLEY_ERR_ENGINE_DESTROYED.
  *
  * \threadsafety It is safe to call this function from any thread.
  *
@@ -821,7 +824,9 @@ extern PARLEY_API int32_t PARLEY_CALL parley_engine_poll_events(parley_engine *e
  *
  * Events: on_room_state_changed(LOGINING), then on_room_state_changed(LOGINED)
  * or on_room_state_changed(LOGIN_FAILED, room-range code such as
- * PARLEY_ERR_ROOM_NETWORK or PARLEY_ERR_ROOM_AUTH_FAILED). After LOGINED, the
+ * PARLEY_ERR_ROOM_NETWORK or PARLEY_ERR_ROOM_AUTH_FAILED; with a token:
+ * PARLEY_ERR_ROOM_AUTH_FAILED for a bad signature, PARLEY_ERR_ROOM_TOKEN_EXPIRED,
+ * PARLEY_ERR_ROOM_TOKEN_INVALID for another user or room). After LOGINED, the
  * room's current users (with is_user_status_notify) and streams arrive as ADD
  * updates. Later: user and stream updates; RECONNECTING then RECONNECTED or
  * RECONNECT_FAILED when the connection drops; KICK_OUT with
@@ -879,7 +884,8 @@ extern PARLEY_API int32_t PARLEY_CALL parley_logout_room(parley_engine *e, const
  *
  * Events: on_publisher_state_update(PUBLISH_REQUESTING), then PUBLISHING, or
  * NO_PUBLISH with a publish-range code (PARLEY_ERR_PUBLISH_STREAM_ID_IN_USE,
- * PARLEY_ERR_PUBLISH_NETWORK, ...); on_publisher_captured_video_first_frame
+ * PARLEY_ERR_PUBLISH_NETWORK, PARLEY_ERR_PUBLISH_NO_PRIVILEGE when the room's
+ * token does not allow this stream, ...); on_publisher_captured_video_first_frame
  * when the source delivers its first frame; on_publisher_quality_update every
  * 3 s. The other users of the room get a stream ADD.
  */

@@ -32,6 +32,7 @@ type Config struct {
 	URL     string // ws://host:port or wss://host:port[/path]
 	AppID   uint32
 	AppSign []byte // 32 bytes; never sent, only used to answer the challenge
+	Token   string // room token, sent in auth instead of a signature when AppSign is nil
 	SDK     string
 }
 
@@ -115,7 +116,11 @@ func handshake(conn *websocket.Conn, cfg Config) error {
 	if err := protocol.DecodeData(env, &ch); err != nil {
 		return err
 	}
-	auth, _ := protocol.Encode(protocol.TypeAuth, 1, protocol.Auth{Signature: protocol.AppSignature(cfg.AppSign, cfg.AppID, ch.Nonce)})
+	a := protocol.Auth{Token: cfg.Token}
+	if cfg.AppSign != nil {
+		a = protocol.Auth{Signature: protocol.AppSignature(cfg.AppSign, cfg.AppID, ch.Nonce)}
+	}
+	auth, _ := protocol.Encode(protocol.TypeAuth, 1, a)
 	if err := conn.WriteMessage(websocket.TextMessage, auth); err != nil {
 		return protocol.Errorf(protocol.ErrRoomNetwork, "auth: "+err.Error())
 	}
