@@ -142,3 +142,73 @@ func TestTokenPublishPrivilege(t *testing.T) {
 	// Not logged in still comes first.
 	wantCode(t, publish(a, "elsewhere", "alice-main", pubOffer), protocol.ErrNotLoggedIn)
 }
+
+// shortToken mints a token that expires in 2-3 s and returns its expiry.
+func shortToken(t *testing.T, user string, publish bool) (string, time.Time) {
+	t.Helper()
+	tok := devToken(t, user, "", publish, 3*time.Second)
+	cl, err := token.Verify(config.DevServerSecret, tok, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok, cl.ExpiresAt
+}
+
+func TestTokenExpiryEndsStreams(t *testing.T) {
+	s := startServer(t)
+	pubOffer, _ := offers(t)
+	tok, exp := shortToken(t, "alice", true)
+	a := tokenAuthed(t, s, tok)
+	login(t, a, "lobby", "alice", false)
+	if err := publish(a, "lobby", "alice-main", pubOffer); err != nil {
+		t.Fatal(err)
+	}
+	b := authed(t, s, 1)
+	login(t, b, "lobby", "bob", false)
+
+	ps := event[protocol.PublishStopped](t, a, protocol.TypePublishStopped)
+	if ps.StreamID != "alice-main" || ps.Code != protocol.ErrRoomTokenExpired {
+		t.Fatalf("publish_stopped %+v", ps)
+	}
+	if time.Now().Before(exp) {
+		t.Fatalf("stopped %v before the expiry", time.Until(exp))
+	}
+	if u := event[protocol.StreamUpdate](t, b, protocol.TypeStreamUpdate); u.UpdateType != protocol.UpdateDelete {
+		t.Fatalf("stream update %+v", u)
+	}
+	// Still in the room, but publishing is over.
+	wantCode(t, publish(a, "lobby", "alice-main", pubOffer), protocol.ErrPublishNoPrivilege)
+}
+
+func TestTokenRenewal(t *testing.T) {
+	s := startServer(t)
+	pubOffer, _ := offers(t)
+	tok, exp := shortToken(t, "alice", true)
+	a := tokenAuthed(t, s, tok)
+	login(t, a, "lobby", "alice", false)
+	if err := publish(a, "lobby", "alice-main", pubOffer); err != nil {
+		t.Fatal(err)
+	}
+	renew := func(roomID, tok string) error {
+		return a.Call(protocol.TypeRenewToken, protocol.RenewToken{RoomID: roomID, Token: tok}, nil)
+	}
+	wantCode(t, renew("lobby", devToken(t, "bob", "", true, time.Minute)), protocol.ErrRoomTokenInvalid)
+	wantCode(t, renew("lobby", devToken(t, "alice", "vault", true, time.Minute)), protocol.ErrRoomTokenInvalid)
+	wantCode(t, renew("lobby", "garbage"), protocol.ErrRoomAuthFailed)
+	wantCode(t, renew("lobby", devToken(t, "alice", "", true, -time.Second)), protocol.ErrRoomTokenExpired)
+	wantCode(t, renew("vault", devToken(t, "alice", "", true, time.Minute)), protocol.ErrNotLoggedIn)
+	if err := renew("lobby", devToken(t, "alice", "lobby", true, time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(time.Until(exp) + 500*time.Millisecond)
+	noEvent(t, a) // the stream lives on
+	if err := publish(a, "lobby", "alice-aux", pubOffer); err != nil {
+		t.Fatalf("publish after renewal: %v", err)
+	}
+
+	// An app-sign connection has nothing to renew.
+	b := authed(t, s, 1)
+	login(t, b, "lobby", "bob", false)
+	err := b.Call(protocol.TypeRenewToken, protocol.RenewToken{RoomID: "lobby", Token: tok}, nil)
+	wantCode(t, err, protocol.ErrProtocol)
+}

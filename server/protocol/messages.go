@@ -33,6 +33,8 @@ const (
 	TypeStopPlay  = "stop_play" // StopPlay → (empty)
 	// StreamState → (empty): the publisher's camera or microphone changed.
 	TypeStreamState = "stream_state"
+	// RenewToken → (empty): a fresh token for a room of a token session.
+	TypeRenewToken = "renew_token"
 
 	// answers (server → client)
 	TypeResponse = "response" // Data depends on the request
@@ -142,6 +144,12 @@ type Login struct {
 	// Token, on a connection authenticated with a token, replaces the
 	// auth's token for this room (another room's token on one connection).
 	Token string `json:"token,omitempty"`
+}
+
+// RenewToken replaces the token a room was logged in with.
+type RenewToken struct {
+	RoomID string `json:"room_id"`
+	Token  string `json:"token"`
 }
 
 // LoginOK is the room snapshot: everyone else in it and every stream.

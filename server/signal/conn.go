@@ -58,6 +58,11 @@ type conn struct {
 	// with (the auth's, or the login's own token).
 	claims     *token.Claims
 	roomClaims map[string]token.Claims
+
+	// Token expiry watches (tokens.go), shared with their timers.
+	tokMu    sync.Mutex
+	tokRooms map[string]*tokenRoom
+	tokEnded bool
 }
 
 type connState int

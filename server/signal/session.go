@@ -136,6 +136,7 @@ func (c *conn) checkLoginToken(req protocol.Login) (token.Claims, error) {
 
 // endSession ends everything the session had: its rooms, streams and plays.
 func (c *conn) endSession() {
+	c.stopTokens()
 	if !c.connected {
 		return
 	}
@@ -165,6 +166,8 @@ func (c *conn) request(env protocol.Envelope) {
 		err = c.stopPlay(env)
 	case protocol.TypeStreamState:
 		err = c.streamState(env)
+	case protocol.TypeRenewToken:
+		err = c.renewToken(env)
 	case protocol.TypeHello, protocol.TypeAuth:
 		err = protocol.Errorf(protocol.ErrProtocol, "already authenticated")
 	default:
@@ -200,6 +203,7 @@ func (c *conn) login(env protocol.Envelope) error {
 	c.userID = req.UserID
 	if c.claims != nil {
 		c.roomClaims[req.RoomID] = cl
+		c.armToken(req.RoomID, cl)
 	}
 	c.log.Info("login", "room", req.RoomID, "user", req.UserID)
 	return nil
@@ -211,6 +215,7 @@ func (c *conn) logout(env protocol.Envelope) error {
 		return err
 	}
 	c.hub.apply(c.hub.dir.Logout(c.id, req.RoomID))
+	delete(c.roomClaims, req.RoomID)
 	c.log.Info("logout", "room", req.RoomID, "user", c.userID)
 	c.respond(env.ID, nil)
 	return nil
@@ -230,6 +235,8 @@ func (c *conn) publish(env protocol.Envelope) error {
 	if c.claims != nil {
 		if cl, ok := c.roomClaims[req.RoomID]; !ok || !cl.MayPublish(req.StreamID) {
 			return protocol.Errorf(protocol.ErrPublishNoPrivilege, "the token does not allow publishing "+quote(req.StreamID))
+		} else if !c.hub.now().Before(cl.ExpiresAt) {
+			return protocol.Errorf(protocol.ErrPublishNoPrivilege, "the room's token has expired")
 		}
 	}
 	log := c.log.With("room", req.RoomID, "user", c.userID, "stream", req.StreamID)
@@ -244,6 +251,9 @@ func (c *conn) publish(env protocol.Envelope) error {
 	if err != nil {
 		c.hub.sfu.Unpublish(uint64(id))
 		return err
+	}
+	if c.claims != nil && !c.trackPublication(req.RoomID, id) {
+		c.hub.apply(c.hub.dir.EndPublication(id, protocol.ErrRoomTokenExpired))
 	}
 	log.Info("publish")
 	return nil
