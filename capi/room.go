@@ -34,6 +34,20 @@ func parley_login_room(h C.uintptr_t, roomID *C.char, user *C.parley_user, cfg *
 	return ce.fail(fn, ce.eng.LoginRoom(C.GoString(roomID), u, rcfg))
 }
 
+//export parley_renew_token
+func parley_renew_token(h C.uintptr_t, roomID, token *C.char) (rc C.int32_t) {
+	const fn = "parley_renew_token"
+	ce, ok := engineFrom(h)
+	if !ok {
+		return cInvalidHandle
+	}
+	defer guard(fn, &rc, ce)
+	if roomID == nil || token == nil {
+		return ce.failCode(fn, protocol.ErrInvalidArgument, "room_id and token must not be NULL")
+	}
+	return ce.fail(fn, ce.eng.RenewToken(C.GoString(roomID), C.GoString(token)))
+}
+
 //export parley_logout_room
 func parley_logout_room(h C.uintptr_t, roomID *C.char) (rc C.int32_t) {
 	const fn = "parley_logout_room"

@@ -178,6 +178,9 @@ func (e *Engine) Destroy() {
 	e.audioCap = nil
 	conn := e.conn
 	e.conn = nil
+	for _, r := range e.rooms {
+		stopTokenTimer(r)
+	}
 	e.rooms = map[string]*room{}
 	e.mu.Unlock()
 

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"encoding/json"
+	"time"
 
 	"github.com/parley-rtc/parley/server/protocol"
 )
@@ -13,6 +14,8 @@ type room struct {
 	cfg     RoomConfig
 	logined bool
 	streams map[string]protocol.Stream // everyone else's streams, by stream ID
+	// tokenTimer raises EventRoomTokenWillExpire (token login); under e.mu.
+	tokenTimer *time.Timer
 }
 
 // LoginRoom validates its arguments, then logs in asynchronously: the
@@ -84,6 +87,7 @@ func (e *Engine) doLogin(r *room) {
 		return
 	}
 	r.logined = true
+	e.armTokenWarningLocked(r)
 	for _, s := range ok.Streams {
 		r.streams[s.StreamID] = protocol.Stream{UserID: s.UserID, UserName: s.UserName, StreamID: s.StreamID, ExtraInfo: s.ExtraInfo}
 	}
@@ -158,6 +162,9 @@ func (e *Engine) logoutRoom(roomID string) error {
 }
 
 func (e *Engine) removeRoomLocked(id string) {
+	if r := e.rooms[id]; r != nil {
+		stopTokenTimer(r)
+	}
 	delete(e.rooms, id)
 	for i, r := range e.roomOrder {
 		if r == id {
@@ -171,6 +178,7 @@ func (e *Engine) removeRoomLocked(id string) {
 func (e *Engine) takeRoomsLocked() []*room {
 	var out []*room
 	for _, id := range e.roomOrder {
+		stopTokenTimer(e.rooms[id])
 		out = append(out, e.rooms[id])
 	}
 	e.rooms = map[string]*room{}

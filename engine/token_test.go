@@ -112,3 +112,97 @@ func TestTokenLoginFailures(t *testing.T) {
 	tokenLogin(t, e, "room-f", "u5", mintToken(t, config.DevServerSecret, "u5", "", false, time.Minute))
 	r.waitFor(t, "LOGINED", roomState("room-f", engine.RoomLogined))
 }
+
+func tokenWillExpire(room string) func(engine.Event) bool {
+	return func(ev engine.Event) bool { return ev.Kind == engine.EventRoomTokenWillExpire && ev.RoomID == room }
+}
+
+func TestTokenWillExpireAndRenew(t *testing.T) {
+	url := startServer(t)
+	r := newRecorder()
+	e := tokenEngine(t, url, r)
+	// 33 s: the warning comes about 3 s after the login, with about 30 s left.
+	tokenLogin(t, e, "room-r", "alice", mintToken(t, config.DevServerSecret, "alice", "", true, 33*time.Second))
+	r.waitFor(t, "LOGINED", roomState("room-r", engine.RoomLogined))
+	start := time.Now()
+	i := r.waitFor(t, "token will expire", tokenWillExpire("room-r"))
+	r.mu.Lock()
+	remain := r.events[i].State
+	r.mu.Unlock()
+	if remain < 28 || remain > 31 || time.Since(start) < time.Second {
+		t.Fatalf("warning after %v with %d s left", time.Since(start), remain)
+	}
+
+	// Synchronous refusals.
+	for _, tc := range []struct {
+		room, tok string
+		want      protocol.Code
+	}{
+		{"room-r", "", protocol.ErrRoomTokenInvalid},
+		{"room-r", "not-a-token", protocol.ErrRoomTokenInvalid},
+		{"bad room", "x", protocol.ErrInvalidRoomID},
+		{"elsewhere", mintToken(t, config.DevServerSecret, "alice", "", true, time.Minute), protocol.ErrNotLoggedIn},
+	} {
+		if err := e.RenewToken(tc.room, tc.tok); protocol.CodeOf(err) != tc.want {
+			t.Errorf("RenewToken(%q, %q): %v, want %s", tc.room, tc.tok, err, tc.want.Name())
+		}
+	}
+	// A token for another user is refused by the server: on_debug_error.
+	if err := e.RenewToken("room-r", mintToken(t, config.DevServerSecret, "bob", "", true, time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	i = r.waitFor(t, "debug error", func(ev engine.Event) bool { return ev.Kind == engine.EventDebugError })
+	if got := eventCode(r, i); got != protocol.ErrRoomTokenInvalid {
+		t.Fatalf("debug error code %d", got)
+	}
+
+	// An app-sign engine has no token to renew.
+	ra := newRecorder()
+	a := newEngine(t, url, ra)
+	login(t, a, ra, "room-r", "carol")
+	if err := a.RenewToken("room-r", mintToken(t, config.DevServerSecret, "carol", "", true, time.Minute)); protocol.CodeOf(err) != protocol.ErrInvalidArgument {
+		t.Fatalf("app-sign engine RenewToken: %v", err)
+	}
+}
+
+func TestTokenExpiryStopsPublishingUnlessRenewed(t *testing.T) {
+	url := startServer(t)
+	r := newRecorder()
+	e := tokenEngine(t, url, r)
+	// 5 s: less than the warning time, so the warning comes at once.
+	tokenLogin(t, e, "room-x", "alice", mintToken(t, config.DevServerSecret, "alice", "", true, 5*time.Second))
+	r.waitFor(t, "LOGINED", roomState("room-x", engine.RoomLogined))
+	r.waitFor(t, "token will expire", tokenWillExpire("room-x"))
+	if err := e.StartPublishing("alice-main", engine.ChannelMain); err != nil {
+		t.Fatal(err)
+	}
+	r.waitFor(t, "PUBLISHING", pubState("alice-main", engine.PublisherPublishing))
+	i := r.waitFor(t, "NO_PUBLISH", pubState("alice-main", engine.PublisherNoPublish))
+	if got := eventCode(r, i); got != protocol.ErrRoomTokenExpired {
+		t.Fatalf("NO_PUBLISH code %d, want %d", got, protocol.ErrRoomTokenExpired)
+	}
+
+	// Renewed in time, the stream outlives the first token.
+	r2 := newRecorder()
+	e2 := tokenEngine(t, url, r2)
+	tokenLogin(t, e2, "room-x", "bob", mintToken(t, config.DevServerSecret, "bob", "", true, 5*time.Second))
+	r2.waitFor(t, "LOGINED", roomState("room-x", engine.RoomLogined))
+	if err := e2.StartPublishing("bob-main", engine.ChannelMain); err != nil {
+		t.Fatal(err)
+	}
+	r2.waitFor(t, "PUBLISHING", pubState("bob-main", engine.PublisherPublishing))
+	if err := e2.RenewToken("room-x", mintToken(t, config.DevServerSecret, "bob", "", true, time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(6 * time.Second)
+	r2.mu.Lock()
+	defer r2.mu.Unlock()
+	for _, ev := range r2.events {
+		if ev.Kind == engine.EventPublisherStateUpdate && ev.State == engine.PublisherNoPublish {
+			t.Fatalf("stream stopped after renewal: %s", describe(ev))
+		}
+		if ev.Kind == engine.EventDebugError {
+			t.Fatalf("renewal refused: %s", describe(ev))
+		}
+	}
+}

@@ -491,8 +491,8 @@ typedef struct parley_event_handler {
   void (PARLEY_CALL *on_room_stream_update)(void *user_data, const char *room_id, int32_t update_type,
                                             const parley_stream *streams, uint32_t count, const char *extended_data);
 
-  /** The token of room_id expires in remain_seconds (token login only; not called by this version:
-      token renewal is not there yet). */
+  /** The token of room_id expires in remain_seconds (token login only): 30 s before its expiry, or
+      right after LOGINED / parley_renew_token when less is left. Renew it with parley_renew_token. */
   void (PARLEY_CALL *on_room_token_will_expire)(void *user_data, const char *room_id, int32_t remain_seconds);
 
   /**
@@ -856,6 +856,37 @@ extern PARLEY_API int32_t PARLEY_CALL parley_login_room(parley_engine *e, const 
  * user DELETE (with is_user_status_notify) and a stream DELETE per stream.
  */
 extern PARLEY_API int32_t PARLEY_CALL parley_logout_room(parley_engine *e, const char *room_id);
+
+/**
+ * Give a room a fresh token (engines created without an app_sign).
+ *
+ * Call it when on_room_token_will_expire arrives (30 s before the room's
+ * token expires). The server checks the new token and applies its expiry and
+ * privileges from then on; streams already published go on. A room whose
+ * token expires unrenewed stays logged in, but its streams stop
+ * (on_publisher_state_update NO_PUBLISH with PARLEY_ERR_ROOM_TOKEN_EXPIRED)
+ * and publishing there fails with PARLEY_ERR_PUBLISH_NO_PRIVILEGE.
+ *
+ * \param e the engine.
+ * \param room_id a room the engine is logged in to.
+ * \param token the new token, for the same user (and this room if it names
+ *              one); copied.
+ * \returns PARLEY_OK; PARLEY_ERR_INVALID_HANDLE; PARLEY_ERR_INVALID_ARGUMENT
+ *          (room_id or token NULL; the engine has an app_sign);
+ *          PARLEY_ERR_INVALID_ROOM_ID; PARLEY_ERR_ROOM_TOKEN_INVALID (token ""
+ *          or not a token); PARLEY_ERR_NOT_LOGGED_IN (not logged in to that
+ *          room, or still logging in); PARLEY_ERR_ENGINE_DESTROYED.
+ *
+ * \threadsafety It is safe to call this function from any thread.
+ *
+ * \since ABI version 1.
+ *
+ * Events: a token the server refuses (another user or room, bad signature,
+ * expired) is reported by on_debug_error with the code
+ * (PARLEY_ERR_ROOM_TOKEN_INVALID, PARLEY_ERR_ROOM_AUTH_FAILED,
+ * PARLEY_ERR_ROOM_TOKEN_EXPIRED); the room keeps its old token.
+ */
+extern PARLEY_API int32_t PARLEY_CALL parley_renew_token(parley_engine *e, const char *room_id, const char *token);
 
 /* ------------------------------------------------------------------------ */
 /* Publishing and preview                                                   */

@@ -143,10 +143,10 @@ func TestTokenPublishPrivilege(t *testing.T) {
 	wantCode(t, publish(a, "elsewhere", "alice-main", pubOffer), protocol.ErrNotLoggedIn)
 }
 
-// shortToken mints a token that expires in 2-3 s and returns its expiry.
+// shortToken mints a token that expires in 4-5 s and returns its expiry.
 func shortToken(t *testing.T, user string, publish bool) (string, time.Time) {
 	t.Helper()
-	tok := devToken(t, user, "", publish, 3*time.Second)
+	tok := devToken(t, user, "", publish, 5*time.Second)
 	cl, err := token.Verify(config.DevServerSecret, tok, time.Now())
 	if err != nil {
 		t.Fatal(err)

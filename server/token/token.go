@@ -123,3 +123,17 @@ func Verify(secret, tok string, now time.Time) (Claims, error) {
 func (c Claims) String() string {
 	return "app " + strconv.FormatUint(uint64(c.AppID), 10) + " user " + c.UserID
 }
+
+// ExpiryUnverified reads a token's expiry without checking its signature:
+// for clients, which do not hold the secret, to know when to renew. Never
+// base an access decision on it.
+func ExpiryUnverified(tok string) (time.Time, error) {
+	var rc jwt.RegisteredClaims
+	if _, _, err := jwt.NewParser().ParseUnverified(tok, &rc); err != nil {
+		return time.Time{}, protocol.Errorf(protocol.ErrRoomTokenInvalid, "token malformed")
+	}
+	if rc.ExpiresAt == nil {
+		return time.Time{}, protocol.Errorf(protocol.ErrRoomTokenInvalid, "token has no expiry")
+	}
+	return rc.ExpiresAt.Time, nil
+}

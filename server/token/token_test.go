@@ -149,3 +149,13 @@ func TestMintRefuses(t *testing.T) {
 		t.Error("empty secret")
 	}
 }
+
+func TestExpiryUnverified(t *testing.T) {
+	exp := now.Add(90 * time.Second)
+	got, err := ExpiryUnverified(mint(t, Claims{AppID: 1, UserID: "u", ExpiresAt: exp}))
+	if err != nil || !got.Equal(exp) {
+		t.Fatalf("%v %v", got, err)
+	}
+	_, err = ExpiryUnverified("garbage")
+	wantCode(t, err, protocol.ErrRoomTokenInvalid)
+}

@@ -117,6 +117,7 @@ static void sweep_engine_handle(parley_engine *bad) {
              parley_send_custom_video_frame(bad, frame, 16, 16, 64, 0, PARLEY_PUBLISH_CHANNEL_MAIN));
   CHECK_CODE(PARLEY_ERR_INVALID_HANDLE, parley_send_custom_audio_pcm(bad, pcm, 480, 48000, 1));
   CHECK_CODE(PARLEY_ERR_INVALID_HANDLE, parley_start_playing_stream(bad, "sweep", NULL));
+  CHECK_CODE(PARLEY_ERR_INVALID_HANDLE, parley_renew_token(bad, ROOM, "sweep"));
   CHECK_CODE(PARLEY_ERR_INVALID_HANDLE, parley_stop_playing_stream(bad, "sweep"));
   CHECK_CODE(PARLEY_ERR_INVALID_HANDLE, parley_fetch_audio_pcm(bad, pcm, 480, 48000, 2));
   CHECK_CODE(PARLEY_ERR_INVALID_HANDLE, parley_enable_camera(bad, 1, PARLEY_PUBLISH_CHANNEL_MAIN));
@@ -315,6 +316,11 @@ static void engine_create(void) {
     CHECK_CODE(PARLEY_ERR_ROOM_TOKEN_INVALID, parley_login_room(te, ROOM, &tu, &tc));
     tc.token = "";
     CHECK_CODE(PARLEY_ERR_ROOM_TOKEN_INVALID, parley_login_room(te, ROOM, &tu, &tc));
+    CHECK_CODE(PARLEY_ERR_INVALID_ARGUMENT, parley_renew_token(te, ROOM, NULL));
+    CHECK_CODE(PARLEY_ERR_INVALID_ARGUMENT, parley_renew_token(te, NULL, "x.y.z"));
+    CHECK_CODE(PARLEY_ERR_INVALID_ROOM_ID, parley_renew_token(te, "bad room", "x.y.z"));
+    CHECK_CODE(PARLEY_ERR_ROOM_TOKEN_INVALID, parley_renew_token(te, ROOM, ""));
+    CHECK_CODE(PARLEY_ERR_ROOM_TOKEN_INVALID, parley_renew_token(te, ROOM, "not a token"));
     CHECK_OK(parley_engine_destroy(te, NULL, NULL));
   }
 
