@@ -40,7 +40,9 @@ CGO_INCLUDE := $(abspath $(BUILD))/cgo-include
 export CGO_CFLAGS ?= -O2 -g -I$(CGO_INCLUDE)
 export CGO_CXXFLAGS ?= -O2 -g -I$(CGO_INCLUDE)
 
-.PHONY: all deps cgo-include lib c test test-go test-c test-asan memcheck demo bench clean
+FUZZTIME ?= 60s
+
+.PHONY: fuzz all deps cgo-include lib c test test-go test-c test-asan memcheck demo bench clean
 # The tests measure real-time calls: never run two of these steps at once.
 .NOTPARALLEL:
 
@@ -64,7 +66,7 @@ c: deps
 	$(CMAKE) --build $(BUILD) -j $(JOBS)
 
 test: deps
-	$(MAKE) --no-print-directory test-go test-c test-asan
+	$(MAKE) --no-print-directory test-go test-c test-asan fuzz
 
 test-go: cgo-include
 	$(GO) vet ./...
@@ -92,6 +94,11 @@ bench: deps
 	$(GO) test -run '^$$' -bench . -count 5 ./render/ ./engine/codec/... ./engine/audio/
 	$(GO) run ./cmd/parley-demo --bench 5 --codec vp8 $(BENCH_ARGS)
 	$(GO) run ./cmd/parley-demo --bench 5 --codec h264 $(BENCH_ARGS)
+
+# Fuzz targets, each for FUZZTIME (CI: 60 s); found inputs stay in the
+# package's testdata/fuzz corpus and run as plain tests from then on.
+fuzz: cgo-include
+	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME) ./server/protocol/
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(VALGRIND_BUILD)
