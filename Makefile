@@ -99,6 +99,7 @@ bench: deps
 # package's testdata/fuzz corpus and run as plain tests from then on.
 fuzz: cgo-include
 	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME) ./server/protocol/
+	$(GO) test -run '^$$' -fuzz '^FuzzDirectory$$' -fuzztime $(FUZZTIME) ./server/room/
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(VALGRIND_BUILD)
