@@ -160,11 +160,11 @@ func TestLoginWithWrongSignFails(t *testing.T) {
 		t.Fatal(err)
 	}
 	i := r.waitFor(t, "LOGIN_FAILED", roomState("room-1", engine.RoomLoginFailed))
-	if got := r.events[i].Code; got != protocol.ErrRoomAuthFailed {
+	if got := r.at(i).Code; got != protocol.ErrRoomAuthFailed {
 		t.Fatalf("LOGIN_FAILED code %d, want %d", got, protocol.ErrRoomAuthFailed)
 	}
-	if r.events[0].Reason != engine.RoomLogining {
-		t.Fatalf("first event %s, want LOGINING", describe(r.events[0]))
+	if r.at(0).Reason != engine.RoomLogining {
+		t.Fatalf("first event %s, want LOGINING", describe(r.at(0)))
 	}
 }
 
@@ -207,7 +207,7 @@ func TestKickOutWhenSameUserLogsInElsewhere(t *testing.T) {
 	login(t, e1, r1, "room-k", "same-user")
 	login(t, e2, r2, "room-k", "same-user")
 	i := r1.waitFor(t, "KICK_OUT", roomState("room-k", engine.RoomKickOut))
-	if got := r1.events[i].Code; got != protocol.ErrRoomKickedOut {
+	if got := r1.at(i).Code; got != protocol.ErrRoomKickedOut {
 		t.Fatalf("KICK_OUT code %d, want 1002050", got)
 	}
 }
@@ -226,7 +226,7 @@ func TestSecondPublisherOfAStreamIDFails(t *testing.T) {
 		t.Fatal(err)
 	}
 	i := r2.waitFor(t, "NO_PUBLISH", pubState("taken", engine.PublisherNoPublish))
-	if got := r2.events[i].Code; got != protocol.ErrPublishStreamIDInUse {
+	if got := r2.at(i).Code; got != protocol.ErrPublishStreamIDInUse {
 		t.Fatalf("code %d, want 1003028", got)
 	}
 }

@@ -147,3 +147,11 @@ func centre(t *testing.T, v *render.View, pix []byte, w, h int) (seq uint64, rgb
 	v.Release()
 	return info.Seq, rgba
 }
+
+// at returns event i, read under the recorder's lock (the engine appends
+// from its event goroutine).
+func (r *recorder) at(i int) engine.Event {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.events[i]
+}

@@ -40,7 +40,7 @@ func TestResolutionChangeMidCallAndMeasuredFrameRate(t *testing.T) {
 	})
 	// The quality report measures the real receive rate of a 30 fps source.
 	i := rb.waitFor(t, "play quality", func(ev engine.Event) bool { return ev.Kind == engine.EventPlayerQualityUpdate })
-	q := rb.events[i].PlayQuality
+	q := rb.at(i).PlayQuality
 	if q.VideoRecvFPS < 25 || q.VideoRecvFPS > 35 || q.VideoKbps <= 0 || q.AudioKbps <= 0 || q.Width != 320 {
 		t.Fatalf("play quality %+v, want 25-35 fps, kbps > 0, width 320", *q)
 	}
