@@ -39,8 +39,6 @@ func tokenLogin(t *testing.T, e *engine.Engine, room, user, tok string) {
 }
 
 func eventCode(r *recorder, i int) protocol.Code {
-	r.mu.Lock()
-	defer r.mu.Unlock()
 	return r.at(i).Code
 }
 
@@ -126,9 +124,7 @@ func TestTokenWillExpireAndRenew(t *testing.T) {
 	r.waitFor(t, "LOGINED", roomState("room-r", engine.RoomLogined))
 	start := time.Now()
 	i := r.waitFor(t, "token will expire", tokenWillExpire("room-r"))
-	r.mu.Lock()
 	remain := r.at(i).State
-	r.mu.Unlock()
 	if remain < 28 || remain > 31 || time.Since(start) < time.Second {
 		t.Fatalf("warning after %v with %d s left", time.Since(start), remain)
 	}
