@@ -1,10 +1,10 @@
 package vp8_test
 
 import (
-	"hash/fnv"
 	"image"
 	"testing"
 
+	"github.com/parley-rtc/parley/engine/codec/internal/picture"
 	"github.com/parley-rtc/parley/render"
 	"github.com/pion/mediadevices/pkg/codec"
 	"github.com/pion/mediadevices/pkg/codec/vpx"
@@ -15,92 +15,19 @@ import (
 	"github.com/pion/rtp/codecs"
 )
 
-// yuv is one BT.601 (limited range) colour.
-type yuv struct{ y, u, v byte }
+// The pictures and colour checks shared with the other codecs' tests.
+type yuv = picture.YUV
 
-// rgbToYUV is the plain BT.601 conversion the tests use as ground truth.
-func rgbToYUV(r, g, b int) yuv {
-	clamp := func(x int) byte { return byte(min(max(x, 0), 255)) }
-	return yuv{
-		clamp((66*r+129*g+25*b+128)>>8 + 16),
-		clamp((-38*r-74*g+112*b+128)>>8 + 128),
-		clamp((112*r-94*g-18*b+128)>>8 + 128),
-	}
-}
-
-// palette holds colours far apart in YUV so a wrong frame cannot pass.
-var palette = []yuv{
-	rgbToYUV(220, 30, 30), rgbToYUV(30, 200, 40), rgbToYUV(40, 50, 220),
-	rgbToYUV(235, 235, 235), rgbToYUV(230, 220, 40), rgbToYUV(210, 40, 210),
-}
-
-// newI420 allocates a frame with tight strides.
-func newI420(w, h int) *render.I420 {
-	cw, ch := (w+1)/2, (h+1)/2
-	return &render.I420{Width: w, Height: h, Y: make([]byte, w*h), U: make([]byte, cw*ch), V: make([]byte, cw*ch),
-		YStride: w, UStride: cw, VStride: cw}
-}
-
-// paintHalves fills the left half with l and the right half with r.
-func paintHalves(f *render.I420, l, r yuv) {
-	for y := 0; y < f.Height; y++ {
-		for x := 0; x < f.Width; x++ {
-			c := l
-			if x >= f.Width/2 {
-				c = r
-			}
-			f.Y[y*f.YStride+x] = c.y
-			if x%2 == 0 && y%2 == 0 {
-				f.U[y/2*f.UStride+x/2], f.V[y/2*f.VStride+x/2] = c.u, c.v
-			}
-		}
-	}
-}
-
-// addGrain adds luma noise of ±amp so frames span many packets; it averages
-// out in meanColour.
-func addGrain(f *render.I420, seed uint64, amp int) {
-	x := seed*0x9E3779B97F4A7C15 + 1
-	for i := range f.Y[:f.YStride*f.Height] {
-		x ^= x << 13
-		x ^= x >> 7
-		x ^= x << 17
-		f.Y[i] = byte(min(max(int(f.Y[i])+int(x%uint64(2*amp+1))-amp, 0), 255))
-	}
-}
-
-// meanColour averages a rectangle of f (chroma from the co-sited samples).
-func meanColour(f *render.I420, x0, y0, x1, y1 int) yuv {
-	var sy, su, sv, n int
-	for y := y0; y < y1; y++ {
-		for x := x0; x < x1; x++ {
-			sy += int(f.Y[y*f.YStride+x])
-			su += int(f.U[y/2*f.UStride+x/2])
-			sv += int(f.V[y/2*f.VStride+x/2])
-			n++
-		}
-	}
-	return yuv{byte(sy / n), byte(su / n), byte(sv / n)}
-}
-
-// pictureHash identifies the visible pixels of a picture exactly.
-func pictureHash(f *render.I420) uint64 {
-	h := fnv.New64a()
-	for y := range f.Height {
-		h.Write(f.Y[y*f.YStride : y*f.YStride+f.Width])
-	}
-	for y := range (f.Height + 1) / 2 {
-		h.Write(f.U[y*f.UStride : y*f.UStride+(f.Width+1)/2])
-		h.Write(f.V[y*f.VStride : y*f.VStride+(f.Width+1)/2])
-	}
-	return h.Sum64()
-}
-
-// near reports whether two colours match within tol on every component.
-func near(a, b yuv, tol int) bool {
-	d := func(p, q byte) int { return max(int(p)-int(q), int(q)-int(p)) }
-	return d(a.y, b.y) <= tol && d(a.u, b.u) <= tol && d(a.v, b.v) <= tol
-}
+var (
+	palette     = picture.Palette
+	rgbToYUV    = picture.RGBToYUV
+	newI420     = picture.NewI420
+	paintHalves = picture.PaintHalves
+	addGrain    = picture.AddGrain
+	meanColour  = picture.MeanColour
+	pictureHash = picture.Hash
+	near        = picture.Near
+)
 
 // vp8Encoder wraps mediadevices' encoder, the one Parley sends with.
 type vp8Encoder struct {
