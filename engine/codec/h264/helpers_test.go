@@ -19,14 +19,15 @@ import (
 type yuv = picture.YUV
 
 var (
-	palette     = picture.Palette
-	rgbToYUV    = picture.RGBToYUV
-	newI420     = picture.NewI420
-	paintHalves = picture.PaintHalves
-	addGrain    = picture.AddGrain
-	meanColour  = picture.MeanColour
-	pictureHash = picture.Hash
-	near        = picture.Near
+	palette      = picture.Palette
+	rgbToYUV     = picture.RGBToYUV
+	newI420      = picture.NewI420
+	paintHalves  = picture.PaintHalves
+	addGrain     = picture.AddGrain
+	meanColour   = picture.MeanColour
+	pictureHash  = picture.Hash
+	near         = picture.Near
+	checkPalette = picture.CheckPalette
 )
 
 // h264Encoder wraps mediadevices' openh264 encoder, the one Parley sends

@@ -5,6 +5,7 @@ package picture
 
 import (
 	"hash/fnv"
+	"testing"
 
 	"github.com/parley-rtc/parley/render"
 )
@@ -94,4 +95,32 @@ func Hash(f *render.I420) uint64 {
 func Near(a, b YUV, tol int) bool {
 	d := func(p, q byte) int { return max(int(p)-int(q), int(q)-int(p)) }
 	return d(a.Y, b.Y) <= tol && d(a.U, b.U) <= tol && d(a.V, b.V) <= tol
+}
+
+// Nearest returns the index of the palette colour closest to c.
+func Nearest(c YUV) int {
+	best, bestD := 0, 1<<30
+	for i, p := range Palette {
+		dy, du, dv := int(c.Y)-int(p.Y), int(c.U)-int(p.U), int(c.V)-int(p.V)
+		if d := dy*dy + du*du + dv*dv; d < bestD {
+			best, bestD = i, d
+		}
+	}
+	return best
+}
+
+// CheckPalette fails t unless the centres of f's halves are nearer to
+// palette colours i and i+3 than to any other palette colour: the right
+// picture, even from an encoder starved of bits or time, which only blurs
+// colours. frame names the picture in the message.
+func CheckPalette(t testing.TB, f *render.I420, frame, i int) {
+	t.Helper()
+	w, h := f.Width, f.Height
+	l := MeanColour(f, w/8, h/4, w*3/8, h*3/4)
+	r := MeanColour(f, w*5/8, h/4, w*7/8, h*3/4)
+	wl, wr := i%len(Palette), (i+3)%len(Palette)
+	if Nearest(l) != wl || Nearest(r) != wr {
+		t.Fatalf("frame %d: halves %v %v look like palette %d %d, want %d %d (%v %v)",
+			frame, l, r, Nearest(l), Nearest(r), wl, wr, Palette[wl], Palette[wr])
+	}
 }
