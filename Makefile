@@ -85,7 +85,7 @@ test-asan: c
 memcheck: c
 	$(CMAKE) -S . -B $(VALGRIND_BUILD) -DPARLEY_VALGRIND=ON -DPARLEY_PREBUILT_LIBRARY=$(LIB) $(CMAKE_FLAGS)
 	$(CMAKE) --build $(VALGRIND_BUILD) -j $(JOBS)
-	$(CTEST) --test-dir $(VALGRIND_BUILD) -L '^c$$' $(CTEST_FLAGS)
+	scripts/pulse-test-server.sh run $(CTEST) --test-dir $(VALGRIND_BUILD) -L '^c$$' $(CTEST_FLAGS)
 
 demo: deps
 	$(GO) run ./cmd/parley-demo $(DEMO_ARGS)

@@ -59,3 +59,21 @@ func (e *Engine) PlayedVideoCodec(streamID string) string {
 	}
 	return ""
 }
+
+// PlayerRTCPRTT is the round trip a player measured over RTCP in ms, -1
+// before the first answer or without a player.
+func (e *Engine) PlayerRTCPRTT(streamID string) int32 {
+	e.mu.Lock()
+	p := e.players[streamID]
+	e.mu.Unlock()
+	if p == nil {
+		return -1
+	}
+	p.mu.Lock()
+	a := p.att
+	p.mu.Unlock()
+	if a == nil {
+		return -1
+	}
+	return a.rtt.ms.Load()
+}

@@ -68,6 +68,10 @@ type attempt struct {
 	firstRecv, firstRender bool
 	lastW, lastH           int
 
+	clock     remoteClock // the video's RTP time on this host's clock
+	rtt       *rttMeter   // round trip to the server over RTCP
+	probeOnce sync.Once
+
 	video, audio breakWatch
 }
 
@@ -118,7 +122,7 @@ func (p *player) startLocked() { p.startAfterLocked(0) }
 // pauses so that a stream that keeps failing cannot spin.
 func (p *player) startAfterLocked(delay time.Duration) {
 	e := p.e
-	a := &attempt{p: p}
+	a := &attempt{p: p, rtt: newRTTMeter()}
 	a.initBreaks()
 	a.ctx, a.cancel = context.WithCancel(e.ctx)
 	p.mu.Lock()
@@ -239,7 +243,12 @@ func (a *attempt) run() error {
 		}
 	})
 	pc.OnTrack(func(t *webrtc.TrackRemote, r *webrtc.RTPReceiver) {
-		a.wg.Add(1)
+		a.wg.Add(2)
+		go a.readRTCP(r, t.Kind() == webrtc.RTPCodecTypeVideo)
+		a.probeOnce.Do(func() {
+			a.wg.Add(1)
+			go a.probeRTT(uint32(t.SSRC()))
+		})
 		go func() {
 			defer a.wg.Done()
 			if t.Kind() == webrtc.RTPCodecTypeVideo {
@@ -319,12 +328,50 @@ func (a *attempt) closeAsync() {
 	go func() { defer e.wg.Done(); a.close() }()
 }
 
-// captureTimeMs recovers the sender's capture time from a video RTP
-// timestamp (Unix ms × 90 mod 2^32, see encode.go) against this host's clock.
-func captureTimeMs(ts uint32, now time.Time) int64 {
-	nowMs := now.UnixMilli()
-	diff := int32(uint32(nowMs*90) - ts)
-	return nowMs - int64(diff)/90
+// readRTCP reads what the server sends about one track: sender reports
+// (for video they set the clock capture times are mapped with) and the
+// answers to RTT probes. Reading also lets pion's report interceptor see the
+// sender reports, so its receiver reports carry LSR and DLSR.
+func (a *attempt) readRTCP(r *webrtc.RTPReceiver, video bool) {
+	defer a.wg.Done()
+	for {
+		pkts, _, err := r.ReadRTCP()
+		if err != nil {
+			return
+		}
+		now := time.Now()
+		for _, p := range pkts {
+			switch v := p.(type) {
+			case *rtcp.SenderReport:
+				if video {
+					a.clock.update(v, now, a.rtt.rtt())
+				}
+			case *rtcp.ExtendedReport:
+				a.rtt.answer(v, now)
+			}
+		}
+	}
+}
+
+// probeRTT sends a receiver reference time report every second until the
+// attempt ends; the server answers each with a DLRR block.
+func (a *attempt) probeRTT(mediaSSRC uint32) {
+	defer a.wg.Done()
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		a.pcMu.Lock()
+		pc := a.pc
+		a.pcMu.Unlock()
+		if pc != nil {
+			_ = pc.WriteRTCP([]rtcp.Packet{probe(mediaSSRC, time.Now())})
+		}
+		select {
+		case <-a.ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
 
 // rtpReader reads packets into one reused buffer and packet.

@@ -65,7 +65,7 @@ func (a *attempt) onFrame(dec videoDecoder, f videoFrame, pli func()) {
 	}
 	p.stats.decodedFrames.Add(1)
 	now := time.Now()
-	capMs := captureTimeMs(f.Timestamp, now)
+	capMs := a.clock.captureTimeMs(f.Timestamp)
 	if img.Width != a.lastW || img.Height != a.lastH {
 		a.lastW, a.lastH = img.Width, img.Height
 		p.stats.width.Store(int32(img.Width))
@@ -78,8 +78,10 @@ func (a *attempt) onFrame(dec videoDecoder, f videoFrame, pli func()) {
 	if v := p.currentView(); v != nil && !p.localVideoMuted.Load() {
 		v.Write(img, render.FrameMeta{CaptureTimeMs: capMs}, false)
 		p.stats.renderedFrames.Add(1)
-		p.stats.delaySumMs.Add(time.Now().UnixMilli() - capMs)
-		p.stats.delayCount.Add(1)
+		if capMs != 0 {
+			p.stats.delaySumMs.Add(time.Now().UnixMilli() - capMs)
+			p.stats.delayCount.Add(1)
+		}
 		if !a.firstRender {
 			a.firstRender = true
 			e.emit(Event{Kind: EventPlayerRenderVideoFirstFrame, StreamID: p.streamID})

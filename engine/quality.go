@@ -129,6 +129,9 @@ func (e *Engine) qualityLoop() {
 			}
 			var rtt int32
 			s.lost, s.received, rtt = receiverStats(pc)
+			if ms := a.rtt.ms.Load(); ms >= 0 {
+				rtt = ms // measured over RTCP; the ICE pair's until the first answer
+			}
 			nextPlay[p] = s
 			if !seen {
 				continue
@@ -188,7 +191,8 @@ func senderStats(pc *webrtc.PeerConnection) (rttMs int32, loss float64) {
 	return rttMs, loss
 }
 
-// receiverStats reads the cumulative packet counts and the ICE RTT.
+// receiverStats reads the cumulative packet counts and the ICE candidate
+// pair's RTT.
 func receiverStats(pc *webrtc.PeerConnection) (lost, received int64, rttMs int32) {
 	rttMs = -1
 	for _, s := range pc.GetStats() {

@@ -54,7 +54,8 @@ func opusCodec() webrtc.RTPCodecCapability {
 }
 
 // newAPI builds the pion API an engine's PeerConnections share: VP8, H.264 and Opus,
-// pion's default interceptors (NACK, RTCP reports, TWCC), host candidates
+// pion's default interceptors (NACK, RTCP reports, TWCC) with the video sender
+// reports on the capture clock (rtcpclock.go), host candidates
 // over UDP4 including loopback (a local server is common in development and
 // LAN play), no mDNS.
 func newAPI() (*webrtc.API, error) {
@@ -69,6 +70,7 @@ func newAPI() (*webrtc.API, error) {
 		return nil, err
 	}
 	ir := &interceptor.Registry{}
+	ir.Add(captureClockFactory{}) // before pion's reports: it rewrites their video RTP time
 	if err := webrtc.RegisterDefaultInterceptors(m, ir); err != nil {
 		return nil, err
 	}

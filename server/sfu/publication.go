@@ -24,6 +24,7 @@ type publication struct {
 	video *webrtc.TrackLocalStaticRTP
 	audio *webrtc.TrackLocalStaticRTP
 
+	counts     [2]trackCount // forwarded, by kindVideo and kindAudio
 	videoSSRC  atomic.Uint32 // 0 until the publisher's video arrives
 	pliPending atomic.Bool   // a keyframe was asked for before videoSSRC was known
 	keyframe   chan struct{} // cap 1: requests coalesce while one is pending
@@ -37,6 +38,12 @@ type publication struct {
 	subs   map[uint64]*subscriber
 	wg     sync.WaitGroup // every goroutine this publication started
 }
+
+// Track kinds, as indexes.
+const (
+	kindVideo = 0
+	kindAudio = 1
+)
 
 // gone reports whether a connection state means the peer's media is over:
 // ICE failed, or the client closed it (a DTLS close_notify closes pion's
@@ -99,9 +106,9 @@ func (p *publication) onTrack(remote *webrtc.TrackRemote, recv *webrtc.RTPReceiv
 		return
 	}
 	defer p.wg.Done()
-	local := p.audio
+	local, kind := p.audio, kindAudio
 	if remote.Kind() == webrtc.RTPCodecTypeVideo {
-		local = p.video
+		local, kind = p.video, kindVideo
 		p.videoSSRC.Store(uint32(remote.SSRC()))
 		if p.pliPending.Swap(false) {
 			p.requestKeyframe()
@@ -110,16 +117,16 @@ func (p *publication) onTrack(remote *webrtc.TrackRemote, recv *webrtc.RTPReceiv
 	p.log.Debug("publisher track", "kind", remote.Kind().String(), "ssrc", uint32(remote.SSRC()),
 		"codec", remote.Codec().MimeType)
 	if p.enter() {
-		go p.drainRTCP(recv)
+		go p.readRTCP(recv, kind)
 	}
-	forward(remote, local)
+	forward(remote, local, &p.counts[kind])
 }
 
 // forward copies RTP from the publisher into the local track, which writes
 // it to every subscriber. The buffer and packet are reused: no allocation
 // per packet. Header extensions are dropped because their IDs were
 // negotiated with the publisher, not with the subscribers.
-func forward(remote *webrtc.TrackRemote, local *webrtc.TrackLocalStaticRTP) {
+func forward(remote *webrtc.TrackRemote, local *webrtc.TrackLocalStaticRTP, cnt *trackCount) {
 	buf := make([]byte, 1500)
 	var pkt rtp.Packet
 	for {
@@ -133,17 +140,27 @@ func forward(remote *webrtc.TrackRemote, local *webrtc.TrackLocalStaticRTP) {
 		pkt.Header.Extension = false
 		pkt.Header.Extensions = pkt.Header.Extensions[:0]
 		_ = local.WriteRTP(&pkt) // a failing subscriber must not stop the others
+		cnt.add(len(pkt.Payload))
 	}
 }
 
-// drainRTCP reads the publisher's RTCP (sender reports) so the report
-// interceptor sees it; the packets themselves are not needed here.
-func (p *publication) drainRTCP(recv *webrtc.RTPReceiver) {
+// readRTCP reads the publisher's RTCP for one track, which also feeds
+// pion's report interceptor, and forwards its sender reports to the
+// subscribers (reports.go).
+func (p *publication) readRTCP(recv *webrtc.RTPReceiver, kind int) {
 	defer p.wg.Done()
 	buf := make([]byte, 1500)
 	for {
-		if _, _, err := recv.Read(buf); err != nil {
+		n, _, err := recv.Read(buf)
+		if err != nil {
 			return
+		}
+		if sr := senderReport(buf[:n]); sr != nil {
+			var oneWay time.Duration
+			if st, ok := recv.Transport().ICETransport().GetSelectedCandidatePairStats(); ok {
+				oneWay = time.Duration(st.CurrentRoundTripTime * float64(time.Second) / 2)
+			}
+			p.forwardSR(kind, sr, oneWay)
 		}
 	}
 }

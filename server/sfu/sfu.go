@@ -18,7 +18,6 @@ import (
 	"time"
 
 	"github.com/pion/ice/v4"
-	"github.com/pion/interceptor"
 	"github.com/pion/webrtc/v4"
 
 	"github.com/parley-rtc/parley/server/protocol"
@@ -110,9 +109,8 @@ func New(cfg Config) (*SFU, error) {
 		webrtc.RTPCodecTypeAudio); err != nil {
 		return nil, err
 	}
-	// NACK generator and responder, RTCP reports, TWCC feedback.
-	reg := &interceptor.Registry{}
-	if err := webrtc.RegisterDefaultInterceptorsWithOptions(m, reg, webrtc.WithInterceptorLoggerFactory(lf)); err != nil {
+	reg, err := registry(m, lf)
+	if err != nil {
 		return nil, err
 	}
 

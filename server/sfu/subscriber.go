@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"log/slog"
 	"sync"
+	"time"
 
 	"github.com/pion/webrtc/v4"
 
@@ -18,7 +19,9 @@ type subscriber struct {
 	pc  *webrtc.PeerConnection
 
 	mu       sync.Mutex
-	closed   bool // set before the server closes pc
+	closed   bool        // set before the server closes pc
+	out      [2]outTrack // by kindVideo and kindAudio, once has is set
+	has      [2]bool
 	goneSent bool
 	wg       sync.WaitGroup // the RTCP readers
 }
@@ -57,7 +60,7 @@ func (s *subscriber) reportGone() bool {
 // attach adds the publication's tracks for the kinds the offer asked for;
 // pion puts them on the transceivers the remote offer created.
 func (s *subscriber) attach(k offerKinds) error {
-	add := func(t *webrtc.TrackLocalStaticRTP) error {
+	add := func(t *webrtc.TrackLocalStaticRTP, kind int) error {
 		sender, err := s.pc.AddTrack(t)
 		if err != nil {
 			return protocol.Errorf(protocol.ErrInternal, "add track: "+err.Error())
@@ -67,24 +70,30 @@ func (s *subscriber) attach(k offerKinds) error {
 		if s.closed {
 			return protocol.Errorf(protocol.ErrPlayStreamNotFound, "the stream has ended")
 		}
+		if enc := sender.GetParameters().Encodings; len(enc) > 0 {
+			c := &s.pub.counts[kind]
+			s.out[kind] = outTrack{ssrc: uint32(enc[0].SSRC), basePkts: c.packets.Load(), baseOctets: c.octets.Load()}
+			s.has[kind] = true
+		}
 		s.wg.Add(1)
 		go s.readRTCP(sender)
 		return nil
 	}
 	if k.video {
-		if err := add(s.pub.video); err != nil {
+		if err := add(s.pub.video, kindVideo); err != nil {
 			return err
 		}
 	}
 	if k.audio {
-		return add(s.pub.audio)
+		return add(s.pub.audio, kindAudio)
 	}
 	return nil
 }
 
 // readRTCP reads the subscriber's RTCP for one sender. Reading is what
 // feeds the NACK responder, which resends lost packets from its buffer; PLI
-// and FIR become a keyframe request to the publisher. It ends when the
+// and FIR become a keyframe request to the publisher; round-trip probes are
+// answered (reports.go). It ends when the
 // PeerConnection closes.
 func (s *subscriber) readRTCP(sender *webrtc.RTPSender) {
 	defer s.wg.Done()
@@ -97,6 +106,7 @@ func (s *subscriber) readRTCP(sender *webrtc.RTPSender) {
 		if wantsKeyframe(buf[:n]) {
 			s.pub.requestKeyframe()
 		}
+		s.answerRRTR(buf[:n], time.Now())
 	}
 }
 
