@@ -17,10 +17,16 @@ import (
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 // startServer runs the dev app's server on a free loopback port.
-func startServer(t *testing.T) string {
+func startServer(t *testing.T) string { t.Helper(); return startServerWith(t, nil) }
+
+// startServerWith is startServer with the config changed by edit first.
+func startServerWith(t *testing.T, edit func(*config.Config)) string {
 	t.Helper()
 	cfg := config.Dev()
 	cfg.Listen = "127.0.0.1:0"
+	if edit != nil {
+		edit(&cfg)
+	}
 	s, err := server.New(cfg)
 	if err != nil {
 		t.Fatal(err)

@@ -178,6 +178,8 @@ extern "C" {
   X(PARLEY_ERR_ENGINE_DESTROYED,           1000017, "the engine is being destroyed")                               \
   X(PARLEY_ERR_INVALID_SERVER_URL,         1000018, "the server URL must be ws:// or wss://")                      \
   X(PARLEY_ERR_UNSUPPORTED_VERSION,        1000019, "the peer speaks an unsupported protocol version")             \
+  X(PARLEY_ERR_MESSAGE_TOO_LARGE,          1000020, "a signaling message exceeds the server's size limit")         \
+  X(PARLEY_ERR_RATE_LIMITED,               1000021, "too many signaling requests; slow down")                      \
   /* 1002000-1002999: room */                                                                                      \
   X(PARLEY_ERR_ROOM_COUNT_EXCEEDED,        1002001, "too many rooms logged in at once")                            \
   X(PARLEY_ERR_ROOM_ALREADY_LOGGED_IN,     1002002, "this engine is already logged in to that room")               \
@@ -185,6 +187,8 @@ extern "C" {
   X(PARLEY_ERR_ROOM_NETWORK,               1002030, "cannot reach the server or the connection was lost")          \
   X(PARLEY_ERR_ROOM_AUTH_FAILED,           1002033, "authentication failed: wrong app ID or app sign")             \
   X(PARLEY_ERR_ROOM_USER_LIMIT,            1002034, "the room is full")                                            \
+  X(PARLEY_ERR_LOGIN_RATE_LIMITED,         1002035, "too many login attempts from this address")                   \
+  X(PARLEY_ERR_CONNECTION_LIMIT,           1002036, "too many connections from this address")                      \
   X(PARLEY_ERR_ROOM_KICKED_OUT,            1002050, "the same user ID logged in elsewhere")                        \
   X(PARLEY_ERR_ROOM_TOKEN_INVALID,         1002067, "the token is malformed or for another room or user")          \
   X(PARLEY_ERR_ROOM_TOKEN_EXPIRED,         1002078, "the token has expired")                                       \
@@ -193,6 +197,7 @@ extern "C" {
   X(PARLEY_ERR_PUBLISH_NO_PRIVILEGE,       1003023, "no privilege to publish this stream")                         \
   X(PARLEY_ERR_PUBLISH_NETWORK,            1003025, "the media connection for publishing failed")                  \
   X(PARLEY_ERR_PUBLISH_STREAM_ID_IN_USE,   1003028, "another user publishes this stream ID")                       \
+  X(PARLEY_ERR_PUBLISH_STREAM_LIMIT,       1003030, "this user publishes too many streams")                        \
   X(PARLEY_ERR_PUBLISH_SDP_INVALID,        1003040, "the publish offer is not a valid session description")        \
   /* 1004000-1004999: playing */                                                                                   \
   X(PARLEY_ERR_PLAY_NO_PRIVILEGE,          1004023, "no privilege to play this stream")                            \

@@ -39,12 +39,18 @@ func testLogger() *slog.Logger {
 }
 
 // startServer runs a server with the dev app and app 2 on a free port.
-func startServer(t *testing.T) *Server {
+func startServer(t *testing.T) *Server { t.Helper(); return startServerWith(t, nil) }
+
+// startServerWith is startServer with the config changed by edit first.
+func startServerWith(t *testing.T, edit func(*config.Config)) *Server {
 	t.Helper()
 	limit(t, 30*time.Second)
 	cfg := config.Dev()
 	cfg.Listen = "127.0.0.1:0"
 	cfg.Apps = append(cfg.Apps, config.App{AppID: app2, AppSign: app2Sign, ServerSecret: config.DevServerSecret})
+	if edit != nil {
+		edit(&cfg)
+	}
 	s, err := New(cfg, WithLogger(testLogger()))
 	if err != nil {
 		t.Fatal(err)

@@ -58,11 +58,15 @@ func New(cfg config.Config, opts ...Option) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{cfg: cfg, log: slog.Default()}
+	cfg.Limits = cfg.Limits.WithDefaults()
 	for _, o := range opts {
 		o(s)
 	}
 	if s.dir == nil {
-		s.dir = room.NewMemory()
+		m := room.NewMemory()
+		m.SetLimits(room.Limits{MaxRoomMembers: cfg.Limits.MaxRoomMembers,
+			RoomsPerSession: cfg.Limits.RoomsPerSession, StreamsPerSession: cfg.Limits.StreamsPerSession})
+		s.dir = m
 	}
 	return s, nil
 }
@@ -96,7 +100,7 @@ func (s *Server) Start(ctx context.Context) error {
 	s.started = true
 	s.sfu = media
 	s.udpAddr = udp.LocalAddr()
-	s.hub = signal.NewHub(signal.Config{Apps: s.cfg.Apps, Directory: s.dir, SFU: media, Logger: s.log})
+	s.hub = signal.NewHub(signal.Config{Apps: s.cfg.Apps, Directory: s.dir, SFU: media, Logger: s.log, Limits: s.cfg.Limits})
 	s.http = &http.Server{Handler: s.routes(), ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelDebug)}
 	s.url = "ws://" + net.JoinHostPort(clientHost(tcp.IP), strconv.Itoa(tcp.Port))

@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"sync"
 	"time"
@@ -66,8 +67,15 @@ type Client struct {
 func Dial(ctx context.Context, cfg Config, h Handlers) (*Client, error) {
 	d := websocket.Dialer{HandshakeTimeout: 10 * time.Second}
 	conn, resp, err := d.DialContext(ctx, cfg.URL, http.Header{})
+	var refused error
 	if resp != nil && resp.Body != nil {
+		if err != nil {
+			refused = refusal(resp)
+		}
 		resp.Body.Close()
+	}
+	if refused != nil {
+		return nil, refused
 	}
 	if err != nil {
 		return nil, protocol.Errorf(protocol.ErrRoomNetwork, "cannot reach "+cfg.URL+": "+err.Error())
@@ -95,6 +103,17 @@ func Dial(ctx context.Context, cfg Config, h Handlers) (*Client, error) {
 	go c.readPump()
 	go c.writePump()
 	return c, nil
+}
+
+// refusal is the Parley error a server gave as an HTTP answer instead of
+// the websocket upgrade (a limit, docs/security.md), or nil if the answer
+// carries none.
+func refusal(resp *http.Response) error {
+	var body protocol.ErrorBody
+	if json.NewDecoder(io.LimitReader(resp.Body, 4096)).Decode(&body) != nil || body.Code == protocol.OK {
+		return nil
+	}
+	return protocol.Errorf(body.Code, body.Message)
 }
 
 func handshake(conn *websocket.Conn, cfg Config) error {

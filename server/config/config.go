@@ -64,6 +64,8 @@ type Config struct {
 	// local addresses, for a server behind a 1:1 NAT (cloud VMs).
 	PublicIPs []string `json:"public_ips"`
 	Apps      []App    `json:"apps"`
+	// Limits bound each client; 0 fields take DefaultLimits' values.
+	Limits Limits `json:"limits"`
 }
 
 // App returns the app with the given ID.
@@ -81,6 +83,7 @@ func Dev() Config {
 	return Config{
 		Listen: DefaultListen,
 		Apps:   []App{{AppID: DevAppID, AppSign: DevAppSign, ServerSecret: DevServerSecret}},
+		Limits: DefaultLimits(),
 	}
 }
 
@@ -112,6 +115,7 @@ func Parse(b []byte) (Config, error) {
 	if c.Listen == "" {
 		c.Listen = DefaultListen
 	}
+	c.Limits = c.Limits.WithDefaults()
 	if err := c.Validate(); err != nil {
 		return Config{}, err
 	}
@@ -135,6 +139,9 @@ func (c Config) Validate() error {
 	}
 	if len(c.Apps) == 0 {
 		return invalid("apps: at least one app is required")
+	}
+	if err := c.Limits.WithDefaults().Validate(); err != nil {
+		return err
 	}
 	seen := make(map[uint32]bool, len(c.Apps))
 	for i, a := range c.Apps {

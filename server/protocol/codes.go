@@ -34,6 +34,8 @@ const (
 	ErrEngineDestroyed    Code = 1000017
 	ErrInvalidServerURL   Code = 1000018
 	ErrUnsupportedVersion Code = 1000019
+	ErrMessageTooLarge    Code = 1000020
+	ErrRateLimited        Code = 1000021
 
 	ErrRoomCountExceeded   Code = 1002001
 	ErrRoomAlreadyLoggedIn Code = 1002002
@@ -41,6 +43,8 @@ const (
 	ErrRoomNetwork         Code = 1002030
 	ErrRoomAuthFailed      Code = 1002033
 	ErrRoomUserLimit       Code = 1002034
+	ErrLoginRateLimited    Code = 1002035
+	ErrConnectionLimit     Code = 1002036
 	ErrRoomKickedOut       Code = 1002050
 	ErrRoomTokenInvalid    Code = 1002067
 	ErrRoomTokenExpired    Code = 1002078
@@ -49,6 +53,7 @@ const (
 	ErrPublishNoPrivilege       Code = 1003023
 	ErrPublishNetwork           Code = 1003025
 	ErrPublishStreamIDInUse     Code = 1003028
+	ErrPublishStreamLimit       Code = 1003030
 	ErrPublishSDPInvalid        Code = 1003040
 
 	ErrPlayNoPrivilege    Code = 1004023
@@ -90,6 +95,8 @@ var codeTable = map[Code]codeInfo{
 	ErrEngineDestroyed:    {"PARLEY_ERR_ENGINE_DESTROYED", "the engine is being destroyed"},
 	ErrInvalidServerURL:   {"PARLEY_ERR_INVALID_SERVER_URL", "the server URL must be ws:// or wss://"},
 	ErrUnsupportedVersion: {"PARLEY_ERR_UNSUPPORTED_VERSION", "the peer speaks an unsupported protocol version"},
+	ErrMessageTooLarge:    {"PARLEY_ERR_MESSAGE_TOO_LARGE", "a signaling message exceeds the server's size limit"},
+	ErrRateLimited:        {"PARLEY_ERR_RATE_LIMITED", "too many signaling requests; slow down"},
 
 	ErrRoomCountExceeded:   {"PARLEY_ERR_ROOM_COUNT_EXCEEDED", "too many rooms logged in at once"},
 	ErrRoomAlreadyLoggedIn: {"PARLEY_ERR_ROOM_ALREADY_LOGGED_IN", "this engine is already logged in to that room"},
@@ -97,6 +104,8 @@ var codeTable = map[Code]codeInfo{
 	ErrRoomNetwork:         {"PARLEY_ERR_ROOM_NETWORK", "cannot reach the server or the connection was lost"},
 	ErrRoomAuthFailed:      {"PARLEY_ERR_ROOM_AUTH_FAILED", "authentication failed: wrong app ID or app sign"},
 	ErrRoomUserLimit:       {"PARLEY_ERR_ROOM_USER_LIMIT", "the room is full"},
+	ErrLoginRateLimited:    {"PARLEY_ERR_LOGIN_RATE_LIMITED", "too many login attempts from this address"},
+	ErrConnectionLimit:     {"PARLEY_ERR_CONNECTION_LIMIT", "too many connections from this address"},
 	ErrRoomKickedOut:       {"PARLEY_ERR_ROOM_KICKED_OUT", "the same user ID logged in elsewhere"},
 	ErrRoomTokenInvalid:    {"PARLEY_ERR_ROOM_TOKEN_INVALID", "the token is malformed or for another room or user"},
 	ErrRoomTokenExpired:    {"PARLEY_ERR_ROOM_TOKEN_EXPIRED", "the token has expired"},
@@ -105,6 +114,7 @@ var codeTable = map[Code]codeInfo{
 	ErrPublishNoPrivilege:       {"PARLEY_ERR_PUBLISH_NO_PRIVILEGE", "no privilege to publish this stream"},
 	ErrPublishNetwork:           {"PARLEY_ERR_PUBLISH_NETWORK", "the media connection for publishing failed"},
 	ErrPublishStreamIDInUse:     {"PARLEY_ERR_PUBLISH_STREAM_ID_IN_USE", "another user publishes this stream ID"},
+	ErrPublishStreamLimit:       {"PARLEY_ERR_PUBLISH_STREAM_LIMIT", "this user publishes too many streams"},
 	ErrPublishSDPInvalid:        {"PARLEY_ERR_PUBLISH_SDP_INVALID", "the publish offer is not a valid session description"},
 
 	ErrPlayNoPrivilege:    {"PARLEY_ERR_PLAY_NO_PRIVILEGE", "no privilege to play this stream"},

@@ -1,6 +1,8 @@
 package room
 
 import (
+	"fmt"
+	"math"
 	"sort"
 	"sync"
 
@@ -16,6 +18,21 @@ type Memory struct {
 	apps     map[uint32]*app
 	sessions map[SessionID]*session
 	pubs     map[PublicationID]*stream // every live publication
+	limits   Limits
+}
+
+// Limits bound what one session can hold; a field <= 0 is no bound.
+type Limits struct {
+	MaxRoomMembers    int // caps every room, whatever its max_member_count (ROOM_USER_LIMIT)
+	RoomsPerSession   int // rooms logged in at once (ROOM_COUNT_EXCEEDED)
+	StreamsPerSession int // streams published at once (PUBLISH_STREAM_LIMIT)
+}
+
+// SetLimits sets the limits later logins and publishes are held to.
+func (m *Memory) SetLimits(l Limits) {
+	m.mu.Lock()
+	m.limits = l
+	m.mu.Unlock()
 }
 
 var _ Directory = (*Memory)(nil)
@@ -112,17 +129,21 @@ func (m *Memory) Login(id SessionID, req protocol.Login, reply func(protocol.Log
 		return Changes{}, protocol.Errorf(protocol.ErrRoomUserIDMismatch,
 			"this connection is logged in as user "+s.userID)
 	}
+	if l := m.limits.RoomsPerSession; l > 0 && len(s.rooms) >= l {
+		return Changes{}, protocol.Errorf(protocol.ErrRoomCountExceeded,
+			fmt.Sprintf("a connection may be in %d rooms at once", l))
+	}
 	a := s.app
 	holder := a.users[req.UserID]
 	if holder == s {
 		holder = nil
 	}
-	if r := a.rooms[req.RoomID]; r != nil && r.max > 0 {
+	if r := a.rooms[req.RoomID]; r != nil {
 		n := len(r.members)
 		if holder != nil && holder.rooms[r.id] != nil {
 			n-- // the kicked session's seat goes to this login
 		}
-		if n >= int(r.max) {
+		if n >= m.roomCap(r) {
 			return Changes{}, protocol.Errorf(protocol.ErrRoomUserLimit, "room "+r.id+" is full")
 		}
 	}
@@ -147,6 +168,19 @@ func (m *Memory) Login(id SessionID, req protocol.Login, reply func(protocol.Log
 	a.users[req.UserID] = s
 	notifyUsers(r, protocol.UpdateAdd, me)
 	return ch, nil
+}
+
+// roomCap is how many members r may hold: its max_member_count, within the
+// server's limit.
+func (m *Memory) roomCap(r *room) int {
+	n := m.limits.MaxRoomMembers
+	if r.max > 0 && (n <= 0 || int(r.max) < n) {
+		n = int(r.max)
+	}
+	if n <= 0 {
+		return math.MaxInt
+	}
+	return n
 }
 
 // Logout implements Directory.
@@ -180,6 +214,9 @@ func (m *Memory) checkPublish(id SessionID, roomID, streamID string) (*session, 
 			return nil, protocol.Errorf(protocol.ErrPublishAlreadyPublishing, "already publishing stream "+streamID)
 		}
 		return nil, protocol.Errorf(protocol.ErrPublishStreamIDInUse, "stream "+streamID+" is published by another user")
+	}
+	if l := m.limits.StreamsPerSession; l > 0 && len(s.pubs) >= l {
+		return nil, protocol.Errorf(protocol.ErrPublishStreamLimit, fmt.Sprintf("a connection may publish %d streams at once", l))
 	}
 	return s, nil
 }

@@ -2,12 +2,16 @@ package signal
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
 	"log/slog"
 	"sync"
 	"time"
 
 	"github.com/gorilla/websocket"
+	"golang.org/x/time/rate"
 
 	"github.com/parley-rtc/parley/server/protocol"
 	"github.com/parley-rtc/parley/server/room"
@@ -38,8 +42,10 @@ type conn struct {
 	hub    *Hub
 	ws     *websocket.Conn
 	id     room.SessionID
-	base   *slog.Logger // session and remote address; never changes, any goroutine may use it
-	log    *slog.Logger // base plus the app ID once authenticated; read goroutine and Deliver only
+	ip     string        // the client's address, for per-address limits
+	msgs   *rate.Limiter // the connection's message budget
+	base   *slog.Logger  // session and remote address; never changes, any goroutine may use it
+	log    *slog.Logger  // base plus the app ID once authenticated; read goroutine and Deliver only
 	out    chan outMsg
 	ctx    context.Context // cancelled when the connection ends
 	cancel context.CancelFunc
@@ -76,7 +82,8 @@ const (
 
 func newConn(h *Hub, ws *websocket.Conn, id room.SessionID, remote string) *conn {
 	c := &conn{hub: h, ws: ws, id: id, out: make(chan outMsg, sendQueue), closing: make(chan struct{}),
-		base: h.log.With("session", uint64(id), "remote", remote)}
+		base: h.log.With("session", uint64(id), "remote", remote),
+		msgs: rate.NewLimiter(rate.Limit(h.limits.MessagesPerSecond), h.limits.MessageBurst)}
 	c.log = c.base
 	c.ctx, c.cancel = context.WithCancel(context.Background())
 	return c
@@ -150,7 +157,9 @@ func (c *conn) readPump() {
 		c.hub.remove(c)
 		c.hub.wg.Done()
 	}()
-	c.ws.SetReadLimit(protocol.MaxMessageBytes)
+	limit := c.hub.limits.MessageBytes
+	// gorilla's own limit is a backstop; readMessage answers first.
+	c.ws.SetReadLimit(int64(limit) * 2)
 	_ = c.ws.SetReadDeadline(time.Now().Add(c.hub.handshakeTimeout))
 	c.ws.SetPongHandler(func(string) error {
 		if c.state == stateReady {
@@ -159,25 +168,63 @@ func (c *conn) readPump() {
 		return nil
 	})
 	for {
-		mt, b, err := c.ws.ReadMessage()
+		mt, b, err := c.readMessage(limit)
+		if errors.Is(err, errTooLarge) {
+			c.fatal(0, protocol.Errorf(protocol.ErrMessageTooLarge,
+				fmt.Sprintf("signaling messages are at most %d bytes", limit)))
+			continue // the writer closes the connection after the error
+		}
 		if err != nil {
 			if websocket.IsUnexpectedCloseError(err, websocket.CloseNormalClosure, websocket.CloseGoingAway) {
 				c.log.Debug("connection read ended", "err", err)
 			}
 			return
 		}
-		if c.state == stateFailed {
+		switch {
+		case c.state == stateFailed:
 			continue
-		}
-		if mt != websocket.TextMessage {
+		case !c.msgs.Allow():
+			c.fail(peekID(b), protocol.Errorf(protocol.ErrRateLimited,
+				fmt.Sprintf("at most %d messages per second", c.hub.limits.MessagesPerSecond)))
+		case mt != websocket.TextMessage:
 			c.fail(0, protocol.Errorf(protocol.ErrProtocol, "messages are JSON text frames"))
-		} else {
+		default:
 			c.handle(b)
 		}
 		if c.state == stateReady { // any message, the auth included, proves the client alive
 			_ = c.ws.SetReadDeadline(time.Now().Add(c.hub.pongWait))
 		}
 	}
+}
+
+// errTooLarge is readMessage's answer to a message over the limit.
+var errTooLarge = errors.New("message too large")
+
+// readMessage reads one message of at most limit bytes. A larger one is not
+// read to its end: the connection is closed after the error is sent.
+func (c *conn) readMessage(limit int) (int, []byte, error) {
+	mt, r, err := c.ws.NextReader()
+	if err != nil {
+		return 0, nil, err
+	}
+	b, err := io.ReadAll(io.LimitReader(r, int64(limit)+1))
+	if err != nil {
+		return 0, nil, err
+	}
+	if len(b) > limit {
+		return mt, nil, errTooLarge
+	}
+	return mt, b, nil
+}
+
+// peekID is the request id of a message, if it has one, without decoding
+// the rest: a refused request is answered under its own id.
+func peekID(b []byte) uint64 {
+	var env struct {
+		ID uint64 `json:"id"`
+	}
+	_ = json.Unmarshal(b, &env)
+	return env.ID
 }
 
 func (c *conn) writePump() {

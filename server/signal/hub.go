@@ -31,6 +31,8 @@ type Config struct {
 	// PongWait is how long an authenticated client may stay silent; the
 	// server pings at 9/10 of it. 0 means 30 s.
 	PongWait time.Duration
+	// Limits bound each client; 0 fields take config.DefaultLimits'.
+	Limits config.Limits
 }
 
 // Hub owns every signaling connection of a server.
@@ -44,6 +46,8 @@ type Hub struct {
 
 	handshakeTimeout time.Duration
 	pongWait         time.Duration
+	limits           config.Limits
+	ips              *ipTable
 	upgrader         websocket.Upgrader
 	nextSession      atomic.Uint64
 	nextPub          atomic.Uint64
@@ -67,6 +71,8 @@ func NewHub(cfg Config) *Hub {
 	if h.log == nil {
 		h.log = slog.Default()
 	}
+	h.limits = cfg.Limits.WithDefaults()
+	h.ips = newIPTable(h.limits)
 	for _, a := range cfg.Apps {
 		h.apps[a.AppID] = a.SignKey()
 		h.secrets[a.AppID] = a.ServerSecret
@@ -87,14 +93,23 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "server shutting down", http.StatusServiceUnavailable)
 		return
 	}
+	ip := clientIP(r.RemoteAddr)
+	if err := h.ips.open(ip); err != nil {
+		h.log.Info("connection refused", "remote", r.RemoteAddr, "code", int32(protocol.CodeOf(err)))
+		refuse(w, http.StatusTooManyRequests, err)
+		return
+	}
 	ws, err := h.upgrader.Upgrade(w, r, nil)
 	if err != nil {
+		h.ips.close(ip)
 		return // the upgrader has answered with an HTTP error
 	}
 	c := newConn(h, ws, room.SessionID(h.nextSession.Add(1)), r.RemoteAddr)
+	c.ip = ip
 	h.mu.Lock()
 	if h.closed {
 		h.mu.Unlock()
+		h.ips.close(ip)
 		_ = ws.Close()
 		return
 	}
@@ -109,6 +124,7 @@ func (h *Hub) remove(c *conn) {
 	h.mu.Lock()
 	delete(h.conns, c)
 	h.mu.Unlock()
+	h.ips.close(c.ip)
 }
 
 // Close closes every connection (each ends its session) and waits for all

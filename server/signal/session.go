@@ -67,6 +67,11 @@ func (c *conn) auth(env protocol.Envelope) {
 		c.fail(env.ID, err)
 		return
 	}
+	if err := c.hub.ips.login(c.ip); err != nil {
+		c.log.Info("auth refused", "code", int32(protocol.CodeOf(err)))
+		c.fatal(env.ID, err)
+		return
+	}
 	if a.Token != "" {
 		cl, err := c.verifyToken(a.Token)
 		if err != nil {
@@ -184,6 +189,9 @@ func (c *conn) login(env protocol.Envelope) error {
 		return firstErr(protocol.CheckRoomID(req.RoomID), protocol.CheckUserID(req.UserID),
 			protocol.CheckUserName(req.UserName))
 	}); err != nil {
+		return err
+	}
+	if err := c.hub.ips.login(c.ip); err != nil {
 		return err
 	}
 	var cl token.Claims
