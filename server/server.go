@@ -19,6 +19,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"github.com/parley-rtc/parley/server/config"
+	"github.com/parley-rtc/parley/server/metrics"
 	"github.com/parley-rtc/parley/server/protocol"
 	"github.com/parley-rtc/parley/server/room"
 	"github.com/parley-rtc/parley/server/sfu"
@@ -162,6 +163,7 @@ func (s *Server) routes() http.Handler {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = io.WriteString(w, "ok\n")
 	})
+	mux.Handle("/metrics", metrics.Handler(s.dir))
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		// Engines pass the bare ws://host:port, so the root upgrades too.
 		if websocket.IsWebSocketUpgrade(r) {

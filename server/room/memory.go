@@ -496,3 +496,14 @@ func sortedSessions(ss map[SessionID]*session) []*session {
 	sort.Slice(out, func(i, j int) bool { return out[i].id < out[j].id })
 	return out
 }
+
+// Counts implements Directory.
+func (m *Memory) Counts() Counts {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	c := Counts{Sessions: len(m.sessions), Publications: len(m.pubs)}
+	for _, a := range m.apps {
+		c.Rooms += len(a.rooms)
+	}
+	return c
+}

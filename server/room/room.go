@@ -115,4 +115,13 @@ type Directory interface {
 	// EndPlay ends the session's play of pub whose media is gone, if the
 	// session still plays it, and tells it play_stopped with code.
 	EndPlay(s SessionID, pub PublicationID, code protocol.Code) Changes
+
+	// Counts tells how much the directory holds now, for metrics.
+	Counts() Counts
+}
+
+// Counts is the size of a directory at one moment: connected sessions, rooms
+// with at least one member, and live publications, over every app.
+type Counts struct {
+	Sessions, Rooms, Publications int
 }
