@@ -44,6 +44,13 @@ func startServer(t *testing.T) *Server { t.Helper(); return startServerWith(t, n
 // startServerWith is startServer with the config changed by edit first.
 func startServerWith(t *testing.T, edit func(*config.Config)) *Server {
 	t.Helper()
+	return startServerTuned(t, edit, nil)
+}
+
+// startServerTuned is startServerWith that also lets tune change the
+// server's timeouts before it starts.
+func startServerTuned(t *testing.T, edit func(*config.Config), tune func(*Server)) *Server {
+	t.Helper()
 	limit(t, 30*time.Second)
 	cfg := config.Dev()
 	cfg.Listen = "127.0.0.1:0"
@@ -54,6 +61,9 @@ func startServerWith(t *testing.T, edit func(*config.Config)) *Server {
 	s, err := New(cfg, WithLogger(testLogger()))
 	if err != nil {
 		t.Fatal(err)
+	}
+	if tune != nil {
+		tune(s)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()

@@ -41,6 +41,12 @@ type Server struct {
 	cfg config.Config
 	log *slog.Logger
 	dir room.Directory
+	// headerTimeout bounds how long a client may take to send its HTTP
+	// request headers (a slow-loris connection is closed after it).
+	headerTimeout time.Duration
+	// handshakeTimeout and pongWait are the signaling hub's (0: its
+	// defaults); tests of hostile clients shorten them.
+	handshakeTimeout, pongWait time.Duration
 
 	mu      sync.Mutex
 	started bool
@@ -58,8 +64,8 @@ func New(cfg config.Config, opts ...Option) (*Server, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, log: slog.Default()}
 	cfg.Limits = cfg.Limits.WithDefaults()
+	s := &Server{cfg: cfg, log: slog.Default(), headerTimeout: 10 * time.Second}
 	for _, o := range opts {
 		o(s)
 	}
@@ -101,8 +107,9 @@ func (s *Server) Start(ctx context.Context) error {
 	s.started = true
 	s.sfu = media
 	s.udpAddr = udp.LocalAddr()
-	s.hub = signal.NewHub(signal.Config{Apps: s.cfg.Apps, Directory: s.dir, SFU: media, Logger: s.log, Limits: s.cfg.Limits})
-	s.http = &http.Server{Handler: s.routes(), ReadHeaderTimeout: 10 * time.Second,
+	s.hub = signal.NewHub(signal.Config{Apps: s.cfg.Apps, Directory: s.dir, SFU: media, Logger: s.log, Limits: s.cfg.Limits,
+		HandshakeTimeout: s.handshakeTimeout, PongWait: s.pongWait})
+	s.http = &http.Server{Handler: s.routes(), ReadHeaderTimeout: s.headerTimeout,
 		ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelDebug)}
 	s.url = "ws://" + net.JoinHostPort(clientHost(tcp.IP), strconv.Itoa(tcp.Port))
 	s.serving = make(chan struct{})
