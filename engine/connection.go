@@ -63,6 +63,7 @@ func (c *connection) dial() {
 		AppSign: c.e.appSign,
 		Token:   tok,
 		SDK:     "parley/" + Version,
+		TLS:     c.e.cfg.TLS,
 	}, signal.Handlers{
 		OnEvent: c.e.onServerEvent,
 		OnClose: func(err error) { c.e.onConnClosed(c, err) },

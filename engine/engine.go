@@ -6,6 +6,7 @@ package engine
 
 import (
 	"context"
+	"crypto/tls"
 	"os"
 	"strings"
 	"sync"
@@ -32,6 +33,9 @@ type Config struct {
 	// them on the engine's own goroutine.
 	PollEvents bool
 	Handler    func(Event)
+	// TLS configures wss:// connections; nil verifies the server against
+	// the system's roots (which SSL_CERT_FILE and SSL_CERT_DIR extend).
+	TLS *tls.Config
 }
 
 // Engine is one Parley SDK instance. All methods are safe for concurrent

@@ -77,3 +77,32 @@ func (e *Engine) PlayerRTCPRTT(streamID string) int32 {
 	}
 	return a.rtt.ms.Load()
 }
+
+// PlayerSRTPCipher is the SRTP protection profile of a player's media
+// connection ("" before DTLS is done).
+func (e *Engine) PlayerSRTPCipher(streamID string) string {
+	e.mu.Lock()
+	p := e.players[streamID]
+	e.mu.Unlock()
+	if p == nil {
+		return ""
+	}
+	p.mu.Lock()
+	a := p.att
+	p.mu.Unlock()
+	if a == nil {
+		return ""
+	}
+	a.pcMu.Lock()
+	pc := a.pc
+	a.pcMu.Unlock()
+	if pc == nil {
+		return ""
+	}
+	for _, s := range pc.GetStats() {
+		if ts, ok := s.(webrtc.TransportStats); ok && ts.SRTPCipher != "" {
+			return ts.SRTPCipher
+		}
+	}
+	return ""
+}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/pion/ice/v4"
+	"github.com/pion/dtls/v3"
 	"github.com/pion/interceptor"
 	"github.com/pion/webrtc/v4"
 
@@ -53,6 +54,12 @@ func opusCodec() webrtc.RTPCodecCapability {
 	return webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeOpus, ClockRate: 48000, Channels: 2, SDPFmtpLine: "minptime=10;useinbandfec=1"}
 }
 
+// srtpProfiles are the DTLS-SRTP protection profiles offered, AES-GCM
+// first (docs/security.md); the last is only for peers without GCM.
+var srtpProfiles = []dtls.SRTPProtectionProfile{
+	dtls.SRTP_AEAD_AES_256_GCM, dtls.SRTP_AEAD_AES_128_GCM, dtls.SRTP_AES128_CM_HMAC_SHA1_80,
+}
+
 // newAPI builds the pion API an engine's PeerConnections share: VP8, H.264 and Opus,
 // pion's default interceptors (NACK, RTCP reports, TWCC) with the video sender
 // reports on the capture clock (rtcpclock.go), host candidates
@@ -78,6 +85,7 @@ func newAPI() (*webrtc.API, error) {
 	s.SetIncludeLoopbackCandidate(true)
 	s.SetICEMulticastDNSMode(ice.MulticastDNSModeDisabled)
 	s.SetNetworkTypes([]webrtc.NetworkType{webrtc.NetworkTypeUDP4})
+	s.SetSRTPProtectionProfiles(srtpProfiles...)
 	return webrtc.NewAPI(webrtc.WithMediaEngine(m), webrtc.WithInterceptorRegistry(ir), webrtc.WithSettingEngine(s)), nil
 }
 

@@ -6,6 +6,7 @@ package server
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -32,6 +33,10 @@ type Option func(*Server)
 // WithLogger sets the logger (default slog.Default()).
 func WithLogger(l *slog.Logger) Option { return func(s *Server) { s.log = l } }
 
+// WithTLS serves https and wss:// with cert, whatever the config's tls
+// says (parleyd --dev-tls passes a generated one, server/devcert).
+func WithTLS(cert tls.Certificate) Option { return func(s *Server) { s.cert = &cert } }
+
 // WithDirectory replaces the in-memory room directory (a cluster passes a
 // shared one).
 func WithDirectory(d room.Directory) Option { return func(s *Server) { s.dir = d } }
@@ -47,6 +52,7 @@ type Server struct {
 	// handshakeTimeout and pongWait are the signaling hub's (0: its
 	// defaults); tests of hostile clients shorten them.
 	handshakeTimeout, pongWait time.Duration
+	cert                       *tls.Certificate // nil: plain ws:// unless the config names files
 
 	mu      sync.Mutex
 	started bool
@@ -87,12 +93,21 @@ func (s *Server) Start(ctx context.Context) error {
 	if s.started || s.closed {
 		return protocol.Errorf(protocol.ErrInternal, "server already started or closed")
 	}
+	tlsCfg, err := s.tlsConfig()
+	if err != nil {
+		return err
+	}
 	var lc net.ListenConfig
 	ln, err := lc.Listen(ctx, "tcp", s.cfg.Listen)
 	if err != nil {
 		return protocol.Errorf(protocol.ErrServerListenFailed, "listen "+s.cfg.Listen+": "+err.Error())
 	}
 	tcp := ln.Addr().(*net.TCPAddr)
+	scheme := "ws://"
+	if tlsCfg != nil {
+		ln = tls.NewListener(ln, tlsCfg)
+		scheme = "wss://"
+	}
 	udp, err := listenUDP(ctx, s.cfg, tcp)
 	if err != nil {
 		_ = ln.Close()
@@ -111,7 +126,7 @@ func (s *Server) Start(ctx context.Context) error {
 		HandshakeTimeout: s.handshakeTimeout, PongWait: s.pongWait})
 	s.http = &http.Server{Handler: s.routes(), ReadHeaderTimeout: s.headerTimeout,
 		ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelDebug)}
-	s.url = "ws://" + net.JoinHostPort(clientHost(tcp.IP), strconv.Itoa(tcp.Port))
+	s.url = scheme + net.JoinHostPort(clientHost(tcp.IP), strconv.Itoa(tcp.Port))
 	s.serving = make(chan struct{})
 	go func() {
 		defer close(s.serving)
@@ -228,4 +243,21 @@ func (s *Server) Close() error {
 	}
 	s.log.Info("Parley server stopped", "url", s.url)
 	return err
+}
+
+// tlsConfig is the listener's TLS, or nil for plain ws://. TLS 1.2 at
+// least; Go's default cipher suites (AEAD only for TLS 1.3, ECDHE for 1.2).
+func (s *Server) tlsConfig() (*tls.Config, error) {
+	cert := s.cert
+	if cert == nil && s.cfg.TLS != nil {
+		c, err := tls.LoadX509KeyPair(s.cfg.TLS.CertFile, s.cfg.TLS.KeyFile)
+		if err != nil {
+			return nil, protocol.Errorf(protocol.ErrServerConfigInvalid, "tls: "+err.Error())
+		}
+		cert = &c
+	}
+	if cert == nil {
+		return nil, nil
+	}
+	return &tls.Config{Certificates: []tls.Certificate{*cert}, MinVersion: tls.VersionTLS12}, nil
 }

@@ -4,6 +4,7 @@
 //	parleyd --dev                     the development app on 127.0.0.1:7880
 //	parleyd --config parleyd.json     the apps and addresses of a config file
 //	parleyd --dev --listen 0.0.0.0:7880
+//	parleyd --dev --dev-tls           wss:// with a generated certificate (written to parleyd-dev-cert.pem)
 //	parleyd token --app-id 1 --user-id alice --ttl 10m --dev   print a room token
 package main
 
@@ -14,12 +15,14 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"os"
 	"os/signal"
 	"syscall"
 
 	"github.com/parley-rtc/parley/server"
 	"github.com/parley-rtc/parley/server/config"
+	"github.com/parley-rtc/parley/server/devcert"
 )
 
 func main() {
@@ -47,6 +50,8 @@ func run(ctx context.Context, args []string, stderr io.Writer) int {
 	dev := fs.Bool("dev", false, "serve the development app (app ID 1, public app sign) on "+config.DefaultListen)
 	listen := fs.String("listen", "", "listen address host:port, overriding the config")
 	level := fs.String("log-level", "info", "debug, info, warn or error")
+	devTLS := fs.Bool("dev-tls", false, "serve wss:// with a self-signed certificate made at start (development only)")
+	devCert := fs.String("dev-tls-cert", "parleyd-dev-cert.pem", "where --dev-tls writes its certificate for clients to trust")
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
 	}
@@ -80,7 +85,20 @@ func run(ctx context.Context, args []string, stderr io.Writer) int {
 	}
 
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: lv}))
-	srv, err := server.New(cfg, server.WithLogger(log))
+	opts := []server.Option{server.WithLogger(log)}
+	if *devTLS {
+		host, _, _ := net.SplitHostPort(cfg.Listen)
+		cert, err := devcert.Generate(host)
+		if err != nil {
+			return fail(exitFailed, "--dev-tls: %v", err)
+		}
+		if err := os.WriteFile(*devCert, cert.PEM, 0o644); err != nil {
+			return fail(exitUsage, "--dev-tls-cert: %v", err)
+		}
+		log.Warn("development TLS certificate: clients trust it with SSL_CERT_FILE", "file", *devCert)
+		opts = append(opts, server.WithTLS(cert.TLS))
+	}
+	srv, err := server.New(cfg, opts...)
 	if err != nil {
 		return fail(exitUsage, "%v", err)
 	}

@@ -91,3 +91,26 @@ func TestDevServesUntilSignal(t *testing.T) {
 		t.Fatal("parleyd did not stop")
 	}
 }
+
+func TestDevTLSWritesItsCertificate(t *testing.T) {
+	certFile := filepath.Join(t.TempDir(), "dev.pem")
+	ctx, cancel := context.WithCancel(context.Background())
+	var out syncBuffer
+	done := make(chan int)
+	go func() {
+		done <- run(ctx, []string{"--dev", "--dev-tls", "--dev-tls-cert", certFile, "--listen", "127.0.0.1:0"}, &out)
+	}()
+	started := regexp.MustCompile(`url=wss://127\.0\.0\.1:\d+`)
+	deadline := time.Now().Add(10 * time.Second)
+	for !started.MatchString(out.String()) && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	cancel()
+	if code := <-done; code != exitOK || !started.MatchString(out.String()) {
+		t.Fatalf("exit %d, output %q", code, out.String())
+	}
+	pemBytes, err := os.ReadFile(certFile)
+	if err != nil || !strings.Contains(string(pemBytes), "BEGIN CERTIFICATE") {
+		t.Fatalf("certificate file: %v %q", err, pemBytes)
+	}
+}

@@ -5,6 +5,7 @@ package signal
 
 import (
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"io"
@@ -35,6 +36,7 @@ type Config struct {
 	AppSign []byte // 32 bytes; never sent, only used to answer the challenge
 	Token   string // room token, sent in auth instead of a signature when AppSign is nil
 	SDK     string
+	TLS     *tls.Config // for wss://; nil: the system's roots
 }
 
 // Handlers receive what the server sends unasked. Both are called from the
@@ -65,7 +67,7 @@ type Client struct {
 // Dial connects, performs the handshake and starts the pumps. ctx bounds the
 // whole handshake.
 func Dial(ctx context.Context, cfg Config, h Handlers) (*Client, error) {
-	d := websocket.Dialer{HandshakeTimeout: 10 * time.Second}
+	d := websocket.Dialer{HandshakeTimeout: 10 * time.Second, TLSClientConfig: cfg.TLS}
 	conn, resp, err := d.DialContext(ctx, cfg.URL, http.Header{})
 	var refused error
 	if resp != nil && resp.Body != nil {

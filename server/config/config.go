@@ -66,6 +66,14 @@ type Config struct {
 	Apps      []App    `json:"apps"`
 	// Limits bound each client; 0 fields take DefaultLimits' values.
 	Limits Limits `json:"limits"`
+	// TLS, when set, makes the listener serve https and wss:// only.
+	TLS *TLS `json:"tls,omitempty"`
+}
+
+// TLS names the PEM files of the server's certificate (chain) and key.
+type TLS struct {
+	CertFile string `json:"cert_file"`
+	KeyFile  string `json:"key_file"`
 }
 
 // App returns the app with the given ID.
@@ -142,6 +150,9 @@ func (c Config) Validate() error {
 	}
 	if err := c.Limits.WithDefaults().Validate(); err != nil {
 		return err
+	}
+	if c.TLS != nil && (c.TLS.CertFile == "" || c.TLS.KeyFile == "") {
+		return invalid("tls: cert_file and key_file are both required")
 	}
 	seen := make(map[uint32]bool, len(c.Apps))
 	for i, a := range c.Apps {

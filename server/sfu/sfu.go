@@ -17,6 +17,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/pion/dtls/v3"
 	"github.com/pion/ice/v4"
 	"github.com/pion/webrtc/v4"
 
@@ -120,6 +121,8 @@ func New(cfg Config) (*SFU, error) {
 	se.SetNetworkTypes([]webrtc.NetworkType{webrtc.NetworkTypeUDP4, webrtc.NetworkTypeUDP6})
 	se.SetIncludeLoopbackCandidate(true) // a laptop or LAN server is often reached on 127.0.0.1
 	se.SetICEMulticastDNSMode(ice.MulticastDNSModeDisabled)
+	// AES-GCM first (docs/security.md); the last only for peers without it.
+	se.SetSRTPProtectionProfiles(dtls.SRTP_AEAD_AES_256_GCM, dtls.SRTP_AEAD_AES_128_GCM, dtls.SRTP_AES128_CM_HMAC_SHA1_80)
 	if len(cfg.PublicIPs) > 0 {
 		// Append rather than replace: the server stays reachable on its
 		// local addresses (LAN, loopback) as well as on the public one.

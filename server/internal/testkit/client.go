@@ -2,6 +2,7 @@ package testkit
 
 import (
 	"bytes"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -32,8 +33,11 @@ type Client struct {
 }
 
 // Dial connects to a server URL ("ws://host:port").
-func Dial(url string) (*Client, error) {
-	d := websocket.Dialer{HandshakeTimeout: Timeout}
+func Dial(url string) (*Client, error) { return DialTLS(url, nil) }
+
+// DialTLS connects to a server URL, "wss://host:port" with roots from tc.
+func DialTLS(url string, tc *tls.Config) (*Client, error) {
+	d := websocket.Dialer{HandshakeTimeout: Timeout, TLSClientConfig: tc}
 	ws, _, err := d.Dial(url, nil)
 	if err != nil {
 		return nil, err
