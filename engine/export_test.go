@@ -2,7 +2,7 @@ package engine
 
 import "github.com/pion/webrtc/v4"
 
-// Test hooks: what the PeerConnections really negotiated.
+// Test hooks: what the PeerConnections really negotiated and measured.
 
 // PublishedVideoCodec is the mime type the channel's video sender sends
 // with, "" while it is not negotiated.
@@ -29,24 +29,34 @@ func (e *Engine) PublishedVideoCodec(ch Channel) string {
 	return ""
 }
 
-// PlayedVideoCodec is the mime type of the video track a player receives,
-// "" before it arrived.
-func (e *Engine) PlayedVideoCodec(streamID string) string {
+// playerAttempt is the current attempt of the player of streamID, or nil.
+func (e *Engine) playerAttempt(streamID string) *attempt {
 	e.mu.Lock()
 	p := e.players[streamID]
 	e.mu.Unlock()
 	if p == nil {
-		return ""
+		return nil
 	}
 	p.mu.Lock()
-	a := p.att
-	p.mu.Unlock()
+	defer p.mu.Unlock()
+	return p.att
+}
+
+// playerPC is the PeerConnection of the player of streamID, or nil.
+func (e *Engine) playerPC(streamID string) *webrtc.PeerConnection {
+	a := e.playerAttempt(streamID)
 	if a == nil {
-		return ""
+		return nil
 	}
 	a.pcMu.Lock()
-	pc := a.pc
-	a.pcMu.Unlock()
+	defer a.pcMu.Unlock()
+	return a.pc
+}
+
+// PlayedVideoCodec is the mime type of the video track a player receives,
+// "" before it arrived.
+func (e *Engine) PlayedVideoCodec(streamID string) string {
+	pc := e.playerPC(streamID)
 	if pc == nil {
 		return ""
 	}
@@ -63,15 +73,7 @@ func (e *Engine) PlayedVideoCodec(streamID string) string {
 // PlayerRTCPRTT is the round trip a player measured over RTCP in ms, -1
 // before the first answer or without a player.
 func (e *Engine) PlayerRTCPRTT(streamID string) int32 {
-	e.mu.Lock()
-	p := e.players[streamID]
-	e.mu.Unlock()
-	if p == nil {
-		return -1
-	}
-	p.mu.Lock()
-	a := p.att
-	p.mu.Unlock()
+	a := e.playerAttempt(streamID)
 	if a == nil {
 		return -1
 	}
@@ -81,21 +83,7 @@ func (e *Engine) PlayerRTCPRTT(streamID string) int32 {
 // PlayerSRTPCipher is the SRTP protection profile of a player's media
 // connection ("" before DTLS is done).
 func (e *Engine) PlayerSRTPCipher(streamID string) string {
-	e.mu.Lock()
-	p := e.players[streamID]
-	e.mu.Unlock()
-	if p == nil {
-		return ""
-	}
-	p.mu.Lock()
-	a := p.att
-	p.mu.Unlock()
-	if a == nil {
-		return ""
-	}
-	a.pcMu.Lock()
-	pc := a.pc
-	a.pcMu.Unlock()
+	pc := e.playerPC(streamID)
 	if pc == nil {
 		return ""
 	}
