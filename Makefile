@@ -5,6 +5,7 @@
 #   make test       go vet, go test -race, the C tests, the C tests again under ASan
 #                   (each with a private PulseAudio null sink: scripts/pulse-test-server.sh)
 #   make memcheck   the C tests under valgrind memcheck (slow)
+#   make soak       300 engine lifecycles against one server; nothing may stay behind
 #   make demo       run the demo call (cmd/parley-demo)
 #   make bench      Go benchmarks, then five measured calls per codec (VP8, H.264)
 #   make clean      remove the build directories
@@ -42,7 +43,7 @@ export CGO_CXXFLAGS ?= -O2 -g -I$(CGO_INCLUDE)
 
 FUZZTIME ?= 60s
 
-.PHONY: fuzz all deps cgo-include lib c test test-go test-c test-asan memcheck demo bench clean
+.PHONY: soak fuzz all deps cgo-include lib c test test-go test-c test-asan memcheck demo bench clean
 # The tests measure real-time calls: never run two of these steps at once.
 .NOTPARALLEL:
 
@@ -66,7 +67,7 @@ c: deps
 	$(CMAKE) --build $(BUILD) -j $(JOBS)
 
 test: deps
-	$(MAKE) --no-print-directory test-go test-c test-asan fuzz
+	$(MAKE) --no-print-directory test-go test-c test-asan fuzz soak
 
 test-go: cgo-include
 	$(GO) vet ./...
@@ -94,6 +95,13 @@ bench: deps
 	$(GO) test -run '^$$' -bench . -count 5 ./render/ ./engine/codec/... ./engine/audio/
 	$(GO) run ./cmd/parley-demo --bench 5 --codec vp8 $(BENCH_ARGS)
 	$(GO) run ./cmd/parley-demo --bench 5 --codec h264 $(BENCH_ARGS)
+
+# 300 lifecycles of an engine (create, log in, publish, play a frame into a
+# view, log out, destroy) in one process against one server, then the
+# goroutines, fds and RSS must be back (tests/soak). Without -race: the race
+# detector's shadow memory would drown the RSS figure.
+soak: cgo-include
+	PARLEY_SOAK=1 $(GO) test -count=1 -v -timeout 5m -run '^TestSoak$$' ./tests/soak/
 
 # Fuzz targets, each for FUZZTIME (CI: 60 s); found inputs stay in the
 # package's testdata/fuzz corpus and run as plain tests from then on.
