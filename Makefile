@@ -5,6 +5,8 @@
 #   make test       go vet, go test -race, the C tests, the C tests again under ASan
 #                   (each with a private PulseAudio null sink: scripts/pulse-test-server.sh)
 #   make memcheck   the C tests under valgrind memcheck (slow)
+#   make test-unity the Unity package's C# (bindings/unity) under Mono and NUnit 2.6,
+#                   with a real call against build/libparley.so
 #   make soak       300 engine lifecycles against one server; nothing may stay behind
 #   make demo       run the demo call (cmd/parley-demo)
 #   make bench      Go benchmarks, then five measured calls per codec (VP8, H.264)
@@ -67,7 +69,7 @@ c: deps
 	$(CMAKE) --build $(BUILD) -j $(JOBS)
 
 test: deps
-	$(MAKE) --no-print-directory test-go test-c test-asan fuzz soak
+	$(MAKE) --no-print-directory test-go test-c test-asan fuzz soak test-unity
 
 test-go: cgo-include
 	$(GO) vet ./...
@@ -81,6 +83,13 @@ test-asan: c
 	$(CMAKE) -S . -B $(ASAN_BUILD) -DPARLEY_SANITIZE=address -DPARLEY_PREBUILT_LIBRARY=$(LIB) $(CMAKE_FLAGS)
 	$(CMAKE) --build $(ASAN_BUILD) -j $(JOBS)
 	scripts/pulse-test-server.sh run $(CTEST) --test-dir $(ASAN_BUILD) -L '^c$$' $(CTEST_FLAGS)
+
+# The Unity package's C# built with mcs (core alone, then with the Unity parts
+# against stand-ins) and its NUnit suite run by nunit-console under Mono, with
+# DllImport("parley") mapped to build/libparley.so (bindings/unity/Tools~).
+.PHONY: test-unity
+test-unity: lib
+	bindings/unity/Tools~/test-mono.sh $(LIB) $(BUILD)/unity
 
 # The C programs under valgrind memcheck (tests/c/go.supp hides the Go runtime).
 memcheck: c

@@ -24,6 +24,7 @@ packages=(
   clang "$clang_rt"                # ASan for the C tests
   valgrind                         # memcheck for the C tests
   pulseaudio pulseaudio-utils      # a private server with a null sink for the real audio device tests
+  mono-devel libnunit-cil-dev nunit-console # the Unity package's C# and its NUnit tests (make test-unity)
 )
 
 missing=()

@@ -41,8 +41,6 @@ namespace Parley.Native
         internal static extern int parley_engine_destroy(IntPtr engine, DestroyedFn onDestroyed, IntPtr userData);
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
         internal static extern int parley_engine_poll_events(IntPtr engine, uint maxEvents, out uint dispatched);
-        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
-        internal static extern int parley_set_engine_config(IntPtr engine, byte[] key, byte[] value);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
         internal static extern int parley_login_room(IntPtr engine, byte[] roomID, ref NativeUser user, ref NativeRoomConfig config);

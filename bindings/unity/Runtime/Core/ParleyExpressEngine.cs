@@ -489,12 +489,6 @@ namespace Parley
 
         // ---- settings and devices --------------------------------------------------
 
-        /// <summary>Advanced settings by key (docs/), such as "room_retry_window_ms".</summary>
-        public int SetEngineConfig(string key, string value)
-        {
-            return NativeMethods.parley_set_engine_config(handle, Utf8.Bytes(key), Utf8.Bytes(value));
-        }
-
         /// <summary>The cameras, microphones or speakers there are now; empty on error (reported through OnDebugError).</summary>
         public List<ParleyDeviceInfo> GetDeviceList(ParleyDeviceKind kind)
         {

@@ -1,0 +1,4 @@
+using System.Runtime.CompilerServices;
+
+// The Mono suite checks the native declarations and callbacks themselves.
+[assembly: InternalsVisibleTo("Parley.Tests")]
