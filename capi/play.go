@@ -51,8 +51,9 @@ func parley_fetch_audio_pcm(h C.uintptr_t, pcm *C.int16_t, samplesPerChannel, ra
 		return cInvalidHandle
 	}
 	defer guard(fn, &rc, ce)
-	if pcm == nil || samplesPerChannel == 0 || samplesPerChannel > 48000 || channels < 1 || channels > 2 {
-		return ce.failCode(fn, protocol.ErrInvalidArgument, "pcm NULL, or samples_per_channel outside 1..48000, or channels not 1-2")
+	// At most one second, as parley.h says: the mixer does not bound the count by the rate.
+	if pcm == nil || samplesPerChannel == 0 || samplesPerChannel > 48000 || samplesPerChannel > rate || channels < 1 || channels > 2 {
+		return ce.failCode(fn, protocol.ErrInvalidArgument, "pcm NULL, or samples_per_channel outside 1..sample_rate, or channels not 1-2")
 	}
 	s := unsafe.Slice((*int16)(unsafe.Pointer(pcm)), int(samplesPerChannel*channels))
 	return ce.fail(fn, ce.eng.FetchAudioPCM(s, int(samplesPerChannel), int(rate), int(channels)))

@@ -130,8 +130,11 @@ func parley_send_custom_audio_pcm(h C.uintptr_t, pcm *C.int16_t, samplesPerChann
 		return cInvalidHandle
 	}
 	defer guard(fn, &rc, ce)
-	if pcm == nil || samplesPerChannel == 0 || samplesPerChannel > 48000 || channels < 1 || channels > 2 {
-		return ce.failCode(fn, protocol.ErrInvalidArgument, "pcm NULL, or samples_per_channel outside 1..48000, or channels not 1-2")
+	// Every range here, before the engine looks at its audio source: parley.h
+	// checks ranges before state, and the engine does not bound the count by
+	// the rate.
+	if pcm == nil || rate < 8000 || rate > 48000 || samplesPerChannel == 0 || samplesPerChannel > rate || channels < 1 || channels > 2 {
+		return ce.failCode(fn, protocol.ErrInvalidArgument, "pcm NULL, or sample_rate outside 8000..48000, or samples_per_channel outside 1..sample_rate, or channels not 1-2")
 	}
 	s := unsafe.Slice((*int16)(unsafe.Pointer(pcm)), int(samplesPerChannel*channels))
 	return ce.fail(fn, ce.eng.SendCustomAudioPCM(s, int(samplesPerChannel), int(rate), int(channels)))

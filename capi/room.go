@@ -56,5 +56,9 @@ func parley_logout_room(h C.uintptr_t, roomID *C.char) (rc C.int32_t) {
 		return cInvalidHandle
 	}
 	defer guard(fn, &rc, ce)
+	if roomID != nil && *roomID == 0 {
+		// The engine reads "" as every room; from C that is NULL, and "" is no room ID.
+		return ce.failCode(fn, protocol.ErrInvalidRoomID, "room_id is empty (NULL logs out of every room)")
+	}
 	return ce.fail(fn, ce.eng.LogoutRoom(goString(roomID)))
 }

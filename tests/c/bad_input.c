@@ -467,6 +467,7 @@ static void room_calls(parley_engine *fresh, h_recorder *fresh_rec, parley_engin
   CHECK_OK(parley_logout_room(fresh, NULL)); /* every room of none: nothing happens */
   CHECK_CODE(PARLEY_ERR_NOT_LOGGED_IN, parley_logout_room(fresh, ROOM));
   CHECK_CODE(PARLEY_ERR_INVALID_ROOM_ID, parley_logout_room(fresh, "a b"));
+  CHECK_CODE(PARLEY_ERR_INVALID_ROOM_ID, parley_logout_room(fresh, "")); /* every room is NULL, not "" */
 
   h_phase("publishing and playing before login");
   CHECK_CODE(PARLEY_ERR_NOT_LOGGED_IN, parley_start_publishing_stream(fresh, "early", PARLEY_PUBLISH_CHANNEL_MAIN));
@@ -641,7 +642,11 @@ static void custom_media_calls(parley_engine *e) {
   h_phase("custom audio: source not CUSTOM, then bad PCM");
   CHECK_OK(parley_set_audio_source(e, PARLEY_AUDIO_SOURCE_TEST_TONE));
   CHECK_CODE(PARLEY_ERR_CUSTOM_CAPTURE_NOT_ENABLED, parley_send_custom_audio_pcm(e, pcm, 480, 48000, 1));
+  /* Ranges are checked before the state: more than a second of PCM is refused as such. */
+  CHECK_CODE(PARLEY_ERR_INVALID_ARGUMENT, parley_send_custom_audio_pcm(e, pcm, 8001, 8000, 1));
+  CHECK_CODE(PARLEY_ERR_INVALID_ARGUMENT, parley_send_custom_audio_pcm(e, pcm, 480, 96000, 1));
   CHECK_OK(parley_set_audio_source(e, PARLEY_AUDIO_SOURCE_CUSTOM));
+  CHECK_CODE(PARLEY_ERR_INVALID_ARGUMENT, parley_send_custom_audio_pcm(e, pcm, 32001, 32000, 2));
   CHECK_CODE(PARLEY_ERR_INVALID_ARGUMENT, parley_send_custom_audio_pcm(e, NULL, 480, 48000, 1));
   CHECK_CODE(PARLEY_ERR_INVALID_ARGUMENT, parley_send_custom_audio_pcm(e, pcm, 0, 48000, 1));
   CHECK_CODE(PARLEY_ERR_INVALID_ARGUMENT, parley_send_custom_audio_pcm(e, pcm, 48001, 48000, 1));
@@ -659,6 +664,7 @@ static void custom_media_calls(parley_engine *e) {
   CHECK_CODE(PARLEY_ERR_INVALID_ARGUMENT, parley_fetch_audio_pcm(e, NULL, 480, 48000, 1));
   CHECK_CODE(PARLEY_ERR_INVALID_ARGUMENT, parley_fetch_audio_pcm(e, pcm, 0, 48000, 1));
   CHECK_CODE(PARLEY_ERR_INVALID_ARGUMENT, parley_fetch_audio_pcm(e, pcm, 48001, 48000, 1));
+  CHECK_CODE(PARLEY_ERR_INVALID_ARGUMENT, parley_fetch_audio_pcm(e, pcm, 16001, 16000, 2)); /* over one second */
   CHECK_CODE(PARLEY_ERR_INVALID_ARGUMENT, parley_fetch_audio_pcm(e, pcm, 480, 0, 1));
   CHECK_CODE(PARLEY_ERR_INVALID_ARGUMENT, parley_fetch_audio_pcm(e, pcm, 220, 22050, 1));
   CHECK_CODE(PARLEY_ERR_INVALID_ARGUMENT, parley_fetch_audio_pcm(e, pcm, 79, 7999, 1));
