@@ -2,8 +2,11 @@
 # (scripts/deps.sh), so each one works on a fresh Debian machine.
 #
 #   make lib        build/libparley.so
-#   make test       go vet, go test -race, the C tests, the C tests again under ASan
-#                   (each with a private PulseAudio null sink: scripts/pulse-test-server.sh)
+#   make test       go vet, go test -race, the C tests, the C tests again under ASan,
+#                   the chaos driver under ASan and UBSan (each with a private
+#                   PulseAudio null sink: scripts/pulse-test-server.sh)
+#   make test-chaos eight threads of random calls for CHAOS_SECONDS (60), and the view
+#                   lifetime test, under ASan and UBSan (clang; docs/robustness.md)
 #   make memcheck   the C tests under valgrind memcheck (slow)
 #   make test-unity the Unity package's C# (bindings/unity) under Mono and NUnit 2.6,
 #                   with a real call against build/libparley.so
@@ -27,6 +30,8 @@ CTEST ?= ctest
 BUILD ?= build
 ASAN_BUILD ?= build-asan
 VALGRIND_BUILD ?= build-valgrind
+UBSAN_BUILD ?= build-ubsan
+CHAOS_SECONDS ?= 60
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
 CTEST_FLAGS ?= --output-on-failure
@@ -45,7 +50,7 @@ export CGO_CXXFLAGS ?= -O2 -g -I$(CGO_INCLUDE)
 
 FUZZTIME ?= 60s
 
-.PHONY: soak fuzz all deps cgo-include lib c test test-go test-c test-asan memcheck demo bench clean
+.PHONY: soak fuzz all deps cgo-include lib c test test-go test-c test-asan test-chaos memcheck demo bench clean
 # The tests measure real-time calls: never run two of these steps at once.
 .NOTPARALLEL:
 
@@ -69,7 +74,7 @@ c: deps
 	$(CMAKE) --build $(BUILD) -j $(JOBS)
 
 test: deps
-	$(MAKE) --no-print-directory test-go test-c test-asan fuzz soak test-unity
+	$(MAKE) --no-print-directory test-go test-c test-asan test-chaos fuzz soak test-unity
 
 test-go: cgo-include
 	$(GO) vet ./...
@@ -83,6 +88,17 @@ test-asan: c
 	$(CMAKE) -S . -B $(ASAN_BUILD) -DPARLEY_SANITIZE=address -DPARLEY_PREBUILT_LIBRARY=$(LIB) $(CMAKE_FLAGS)
 	$(CMAKE) --build $(ASAN_BUILD) -j $(JOBS)
 	scripts/pulse-test-server.sh run $(CTEST) --test-dir $(ASAN_BUILD) -L '^c$$' $(CTEST_FLAGS)
+
+# The chaos driver (tests/c/chaos.c) for CHAOS_SECONDS and the view lifetime
+# test, built with clang under AddressSanitizer and UndefinedBehaviorSanitizer
+# against the same library; cgocheck=1 has the Go runtime check the pointers
+# it is handed (the ASan options Go needs are set in CMakeLists.txt).
+test-chaos: c
+	$(CMAKE) -S . -B $(UBSAN_BUILD) -DCMAKE_C_COMPILER=clang -DPARLEY_SANITIZE=address,undefined \
+		-DPARLEY_PREBUILT_LIBRARY=$(LIB) -DPARLEY_CHAOS_SECONDS=$(CHAOS_SECONDS) $(CMAKE_FLAGS)
+	$(CMAKE) --build $(UBSAN_BUILD) -j $(JOBS)
+	GODEBUG=cgocheck=1 scripts/pulse-test-server.sh run \
+		$(CTEST) --test-dir $(UBSAN_BUILD) -R '^(chaos|view_lifetime)$$' $(CTEST_FLAGS)
 
 # The Unity package's C# built with mcs (core alone, then with the Unity parts
 # against stand-ins) and its NUnit suite run by nunit-console under Mono, with
@@ -119,4 +135,4 @@ fuzz: cgo-include
 	$(GO) test -run '^$$' -fuzz '^FuzzDirectory$$' -fuzztime $(FUZZTIME) ./server/room/
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(VALGRIND_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(VALGRIND_BUILD) $(UBSAN_BUILD)

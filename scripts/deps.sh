@@ -21,7 +21,7 @@ packages=(
   build-essential pkg-config cmake # C toolchain for cgo, CMake for the library and the C tests
   libvpx-dev libopus-dev libyuv-dev # codecs and colour conversion, through cgo
   libopenh264-dev                  # H.264 encode and decode (never libx264-dev beside it: symbol clash)
-  clang "$clang_rt"                # ASan for the C tests
+  clang "$clang_rt"                # ASan and UBSan for the C tests (make test-asan, make test-chaos)
   valgrind                         # memcheck for the C tests
   pulseaudio pulseaudio-utils      # a private server with a null sink for the real audio device tests
   mono-devel libnunit-cil-dev nunit-console # the Unity package's C# and its NUnit tests (make test-unity)
