@@ -6,9 +6,9 @@
  * is checked: the colours in the Sprites' textures, the events in order,
  * every handler on the game thread inside the frame update.
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { director, makeSprite, Node, Sprite, SpriteFrame, Texture2D } from 'cc';
+import { director, makeSprite, Node } from 'cc';
 import { NewComponent } from './quickstart/QuickStart';
 import {
   ParleyEventPump,
@@ -21,38 +21,24 @@ import {
   ParleyUser,
 } from '../assets/parley/index';
 import {
-  centre, HandlerCall, near, Peer, recordingHandler, RGB, runFrames, runFramesFor, setupWorld, SolidRenderTexture,
-  teardownWorld, TestWorld,
+  HandlerCall, lastUploadCentre, near, Peer, recordingHandler, RGB, runFrames, runFramesFor, SolidRenderTexture,
+  textureOf, useWorld,
 } from './support/harness';
 
 const RED: RGB = [255, 0, 0];
 const GREEN: RGB = [0, 255, 0];
 const BLUE: RGB = [0, 0, 255];
 
-let w: TestWorld;
-before(async () => {
-  w = await setupWorld();
-  assert.equal(process.env.PARLEY_SERVER_URL, w.url,
-    'the quick start names no server: run the tests with tests/support/run.js, which sets $PARLEY_SERVER_URL');
-});
-after(() => teardownWorld());
-
-function textureOf(sprite: Sprite): Texture2D | null {
-  const frame = sprite.spriteFrame as SpriteFrame | null;
-  return frame ? (frame.texture as Texture2D | null) : null;
-}
-
-function lastUploadCentre(sprite: Sprite): number[] | null {
-  const t = textureOf(sprite);
-  if (!t || t.uploads.length === 0) return null;
-  return centre(t.uploads[t.uploads.length - 1].bytes, t.width, t.height);
-}
+const world = useWorld();
 
 function indexOfCall(calls: HandlerCall[], name: string, pred: (args: unknown[]) => boolean = () => true): number {
   return calls.findIndex((c) => c.name === name && pred(c.args));
 }
 
 test('the ported quick start holds a call: colours arrive in the Sprites, events in order, all on the frame', async () => {
+  const w = world();
+  assert.equal(process.env.PARLEY_SERVER_URL, w.url,
+    'the quick start names no server: run the tests with tests/support/run.js, which sets $PARLEY_SERVER_URL');
   // The scene as the seed's editor steps make it: a canvas node with the component and two Sprites.
   const canvas = new Node('Canvas');
   const qs = canvas.addComponent(NewComponent);

@@ -4,12 +4,16 @@
  * checks like tests/c's.
  */
 import * as assert from 'node:assert/strict';
+import { after, afterEach, before } from 'node:test';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Sprite, Texture2D } from 'cc';
 import { KoffiBridge, loadKoffiBridge } from './koffi-bridge';
 import { NativeEvent, NativeHandle, NativeViewOut, setParleyNativeBridge } from '../../assets/parley/core/NativeBridge';
 import { ParleyLocalServer } from '../../assets/parley/core/ParleyLocalServer';
+import { ParleyEngineProfile, ParleyScenario } from '../../assets/parley/core/ParleyExpressDefines';
+import { ParleyExpressEngine } from '../../assets/parley/core/ParleyExpressEngine';
 
 /** build/libparley.so of this checkout, or $PARLEY_LIBRARY. */
 export function libraryPath(): string {
@@ -253,4 +257,60 @@ export function recordingHandler<H extends object>(target: H, calls: HandlerCall
       };
     },
   });
+}
+
+/** A profile for the development app of the test server. */
+export function devProfile(url: string): ParleyEngineProfile {
+  const p = new ParleyEngineProfile();
+  p.appID = ParleyLocalServer.DEV_APP_ID;
+  p.appSign = ParleyLocalServer.DEV_APP_SIGN;
+  p.scenario = ParleyScenario.StandardVideoCall;
+  p.server = url;
+  return p;
+}
+
+/** A frame loop around the binding's per-frame update, with the flag handlers are checked against. */
+export class FrameLoop {
+  inFrame = false;
+  readonly extra: Array<() => void> = [];
+  readonly step = (): void => {
+    this.inFrame = true;
+    try {
+      ParleyExpressEngine.update();
+    } finally {
+      this.inFrame = false;
+    }
+    for (const f of this.extra) f();
+  };
+}
+
+/**
+ * Registers the hooks every test file wants: the world before the tests,
+ * the engine destroyed after each, the server stopped at the end. Returns
+ * the world's getter (valid inside tests).
+ */
+export function useWorld(): () => TestWorld {
+  let current: TestWorld | null = null;
+  before(async () => {
+    current = await setupWorld();
+  });
+  afterEach(() => ParleyExpressEngine.destroyEngine());
+  after(() => teardownWorld());
+  return () => {
+    if (current === null) throw new Error('the world is set up in before()');
+    return current;
+  };
+}
+
+/** The Texture2D (stand-in) a Sprite shows, or null. */
+export function textureOf(sprite: Sprite): Texture2D | null {
+  const frame = sprite.spriteFrame;
+  return frame ? frame.texture : null;
+}
+
+/** The centre pixel of the last upload into the Sprite's texture, or null before any. */
+export function lastUploadCentre(sprite: Sprite): number[] | null {
+  const t = textureOf(sprite);
+  if (!t || t.uploads.length === 0) return null;
+  return centre(t.uploads[t.uploads.length - 1].bytes, t.width, t.height);
 }

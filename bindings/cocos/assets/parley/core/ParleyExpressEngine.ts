@@ -297,7 +297,9 @@ export class ParleyExpressEngine {
     if (!(rgba instanceof Uint8Array)) throw new TypeError('sendCustomVideoFrame: rgba must be a Uint8Array');
     if (!this.alive()) return ParleyErrorCode.EngineNotCreated;
     const stride = options?.stride ?? width * 4;
-    if (rgba.byteLength < stride * height) return ParleyErrorCode.InvalidArgument;
+    if (rgba.byteLength < stride * height) {
+      throw new RangeError(`sendCustomVideoFrame: ${rgba.byteLength} bytes hold no ${height} rows of ${stride} bytes`);
+    }
     return this.bridge.sendCustomVideoFrame(this.handle, rgba, width, height, stride, options?.timestampMs ?? 0,
       channelOf(options?.channel));
   }
