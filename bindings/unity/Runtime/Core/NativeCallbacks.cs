@@ -40,6 +40,12 @@ namespace Parley.Native
 
         static ExceptionDispatchInfo pending;
 
+        // The one event the library may deliver outside poll_events: the
+        // on_debug_error of a panic it recovered inside an API call, sent on the
+        // thread of that call (capi/guard.go). It waits here for the next dispatch.
+        [ThreadStatic] static bool dispatching;
+        static readonly Queue<KeyValuePair<IntPtr, object[]>> deferred = new Queue<KeyValuePair<IntPtr, object[]>>();
+
         /// <summary>The handler struct for an engine: the same static functions for every engine, its id as user_data.</summary>
         internal static NativeEventHandler Handler(IntPtr userData)
         {
@@ -67,6 +73,34 @@ namespace Parley.Native
             };
         }
 
+        /// <summary>Marks whether this thread is delivering events; returns what it was (dispatches may nest).</summary>
+        internal static bool SetDispatching(bool on)
+        {
+            bool was = dispatching;
+            dispatching = on;
+            return was;
+        }
+
+        /// <summary>Delivers the debug errors that arrived outside a dispatch (call while dispatching).</summary>
+        internal static void DeliverDeferred()
+        {
+            while (true)
+            {
+                KeyValuePair<IntPtr, object[]> d;
+                lock (deferred)
+                {
+                    if (deferred.Count == 0) return;
+                    d = deferred.Dequeue();
+                }
+                try
+                {
+                    var e = Parley.ParleyExpressEngine.FromUserData(d.Key);
+                    if (e != null) e.RaiseDebugError((int)d.Value[0], (string)d.Value[1], (string)d.Value[2]);
+                }
+                catch (Exception ex) { Capture(ex); }
+            }
+        }
+
         /// <summary>Rethrows the first exception a handler threw during the last dispatch, if any.</summary>
         internal static void RethrowPending()
         {
@@ -85,6 +119,12 @@ namespace Parley.Native
         {
             try
             {
+                if (!dispatching)
+                {
+                    var args = new object[] { errorCode, Utf8.FromNative(funcName), Utf8.FromNative(info) };
+                    lock (deferred) deferred.Enqueue(new KeyValuePair<IntPtr, object[]>(ud, args));
+                    return;
+                }
                 var e = ParleyExpressEngine.FromUserData(ud);
                 if (e != null) e.RaiseDebugError(errorCode, Utf8.FromNative(funcName), Utf8.FromNative(info));
             }

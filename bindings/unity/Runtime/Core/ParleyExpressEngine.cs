@@ -37,6 +37,13 @@ namespace Parley
         readonly List<string> rooms = new List<string>();
         short[] floatFetchBuffer;
 
+        static ParleyExpressEngine()
+        {
+            // A script reload in the Editor unloads the domain but not the library:
+            // stop the engines whose handlers are about to disappear.
+            AppDomain.CurrentDomain.DomainUnload += (sender, args) => DestroyAll();
+        }
+
         ParleyExpressEngine(int id, IParleyEventHandler handler)
         {
             this.id = id;
@@ -179,6 +186,9 @@ namespace Parley
             foreach (var e in all) e.Destroy();
         }
 
+        /// <summary>What the library passes back to this engine's callbacks: its id.</summary>
+        internal IntPtr UserData { get { return new IntPtr(id); } }
+
         internal static ParleyExpressEngine FromUserData(IntPtr userData)
         {
             lock (registryLock)
@@ -224,11 +234,20 @@ namespace Parley
             List<ParleyExpressEngine> all;
             lock (registryLock) all = new List<ParleyExpressEngine>(engines.Values);
             int total = 0;
-            foreach (var e in all)
+            bool nested = NativeCallbacks.SetDispatching(true);
+            try
             {
-                if (e.handle == IntPtr.Zero) continue;
-                uint n;
-                if (NativeMethods.parley_engine_poll_events(e.handle, 0, out n) == ParleyErrorCode.OK) total += (int)n;
+                NativeCallbacks.DeliverDeferred();
+                foreach (var e in all)
+                {
+                    if (e.handle == IntPtr.Zero) continue;
+                    uint n;
+                    if (NativeMethods.parley_engine_poll_events(e.handle, 0, out n) == ParleyErrorCode.OK) total += (int)n;
+                }
+            }
+            finally
+            {
+                NativeCallbacks.SetDispatching(nested);
             }
             foreach (var e in all)
             {

@@ -3,6 +3,7 @@
 // handler's exception comes out of the frame like any exception from Update;
 // destroying from a handler and quitting the application are safe.
 using System;
+using System.Runtime.InteropServices;
 using System.Threading;
 using NUnit.Framework;
 using UnityEngine;
@@ -81,6 +82,28 @@ namespace Parley.Tests
             Frames.For(300);
             Assert.AreEqual(n, rec.Count, "events after the engine was destroyed");
             Assert.AreEqual(ParleyErrorCode.InvalidHandle, e.LogoutRoom());
+        }
+
+        [Test]
+        public void ADebugErrorSentOnAnotherThreadWaitsForTheNextFrame()
+        {
+            // What the library does with a panic it recovers inside an API call:
+            // on_debug_error at once, on the calling thread, even in poll mode.
+            var rec = new Recorder("E");
+            var e = ParleyExpressEngine.CreateEngine(Profile(), rec);
+            var fn = (Native.DebugErrorFn)Marshal.GetDelegateForFunctionPointer(Native.NativeCallbacks.Handler(e.UserData).on_debug_error,
+                                                                                typeof(Native.DebugErrorFn));
+            using (var strings = new Native.NativeStrings())
+            {
+                IntPtr name = strings.Add("parley_send_custom_video_frame"), info = strings.Add("panic: recovered");
+                var render = new Thread(() => fn(e.UserData, ParleyErrorCode.Internal, name, info));
+                render.Start();
+                render.Join();
+            }
+            Assert.AreEqual(0, rec.Count, "delivered on the calling thread");
+            Frames.Tick();
+            CollectionAssert.AreEqual(new[] { "debug_error " + ParleyErrorCode.Internal + " parley_send_custom_video_frame" }, rec.Lines);
+            rec.AssertClean();
         }
 
         [Test]
