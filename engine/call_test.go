@@ -253,3 +253,30 @@ func TestPlayBeforePublishWaitsThenPlays(t *testing.T) {
 		t.Fatal("no frame landed in the view")
 	}
 }
+
+// TestLoginRightAfterLogout logs in to a room again at once after each
+// logout: the new login must reach the server after the logout, never
+// fail as "already logged in".
+func TestLoginRightAfterLogout(t *testing.T) {
+	url := startServer(t)
+	r := newRecorder()
+	e := newEngine(t, url, r)
+	for i := range 20 {
+		if err := e.LoginRoom("room-again", engine.User{UserID: "u"}, engine.RoomConfig{}); err != nil {
+			t.Fatal(err)
+		}
+		n := r.waitFor(t, "LOGINED or LOGIN_FAILED", func(ev engine.Event) bool {
+			return ev.Kind == engine.EventRoomStateChanged && ev.RoomID == "room-again" &&
+				(ev.Reason == engine.RoomLogined || ev.Reason == engine.RoomLoginFailed)
+		})
+		if ev := r.at(n); ev.Reason != engine.RoomLogined {
+			t.Fatalf("round %d: login failed with %d", i, ev.Code)
+		}
+		r.mu.Lock()
+		r.events = nil // the next round waits for its own events
+		r.mu.Unlock()
+		if err := e.LogoutRoom("room-again"); err != nil {
+			t.Fatal(err)
+		}
+	}
+}

@@ -56,6 +56,9 @@ type Engine struct {
 	conn      *connection
 	rooms     map[string]*room
 	roomOrder []string
+	// logouts holds, per room, a channel closed once the server has
+	// answered the room's last logout: a new login to it waits for that.
+	logouts map[string]chan struct{}
 	userID    string
 	dialToken string // token login: the latest login's token, used to authenticate a new connection
 	pubs      [numChannels]*publisher
@@ -114,6 +117,7 @@ func New(cfg Config) (*Engine, error) {
 		api:       api,
 		mixer:     audio.NewMixer(audio.MixerOptions{}),
 		rooms:     make(map[string]*room),
+		logouts:   make(map[string]chan struct{}),
 		players:   make(map[string]*player),
 		audioSrc:  AudioSourceTestTone,
 		audioKbps: scenarioAudioKbps(cfg.Scenario),

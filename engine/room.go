@@ -16,6 +16,9 @@ type room struct {
 	streams map[string]protocol.Stream // everyone else's streams, by stream ID
 	// tokenTimer raises EventRoomTokenWillExpire (token login); under e.mu.
 	tokenTimer *time.Timer
+	// afterLogout, when not nil, is closed once an earlier logout of this
+	// room was answered; the login is sent after it.
+	afterLogout chan struct{}
 }
 
 // LoginRoom validates its arguments, then logs in asynchronously: the
@@ -47,7 +50,7 @@ func (e *Engine) loginRoom(roomID string, user User, cfg RoomConfig) error {
 	if len(e.rooms) > 0 && e.userID != user.UserID {
 		return protocol.Errorf(protocol.ErrRoomUserIDMismatch, "this engine is logged in as "+e.userID)
 	}
-	r := &room{id: roomID, user: user, cfg: cfg, streams: map[string]protocol.Stream{}}
+	r := &room{id: roomID, user: user, cfg: cfg, streams: map[string]protocol.Stream{}, afterLogout: e.logouts[roomID]}
 	e.rooms[roomID] = r
 	e.roomOrder = append(e.roomOrder, roomID)
 	e.userID = user.UserID
@@ -63,6 +66,12 @@ func (e *Engine) loginRoom(roomID string, user User, cfg RoomConfig) error {
 func (e *Engine) doLogin(r *room) {
 	defer e.wg.Done()
 	var ok protocol.LoginOK
+	if r.afterLogout != nil {
+		select { // the server must see the logout first
+		case <-r.afterLogout:
+		case <-e.ctx.Done():
+		}
+	}
 	c, err := e.getConn(e.ctx)
 	if err == nil {
 		req := protocol.Login{
@@ -131,10 +140,14 @@ func (e *Engine) logoutRoom(roomID string) error {
 	}
 	conn := e.conn
 	var pubs []*publisher
+	done := make(chan struct{})
 	for _, id := range ids {
 		pubs = append(pubs, e.stopPublishersInRoomLocked(id)...)
 		e.removeRoomLocked(id)
 		e.emit(Event{Kind: EventRoomStateChanged, RoomID: id, Reason: RoomLogout, Extended: "{}"})
+		if conn != nil {
+			e.logouts[id] = done
+		}
 	}
 	e.mu.Unlock()
 	for _, p := range pubs {
@@ -144,6 +157,7 @@ func (e *Engine) logoutRoom(roomID string) error {
 		e.wg.Add(1)
 		go func() {
 			defer e.wg.Done()
+			defer e.logoutDone(ids, done)
 			select {
 			case <-conn.ready:
 			case <-e.ctx.Done():
@@ -159,6 +173,18 @@ func (e *Engine) logoutRoom(roomID string) error {
 	}
 	e.afterRoomsGone()
 	return nil
+}
+
+// logoutDone releases logins that wait for the logout of ids.
+func (e *Engine) logoutDone(ids []string, done chan struct{}) {
+	e.mu.Lock()
+	for _, id := range ids {
+		if e.logouts[id] == done {
+			delete(e.logouts, id)
+		}
+	}
+	e.mu.Unlock()
+	close(done)
 }
 
 func (e *Engine) removeRoomLocked(id string) {
