@@ -58,7 +58,7 @@ type Engine struct {
 	roomOrder []string
 	// logouts holds, per room, a channel closed once the server has
 	// answered the room's last logout: a new login to it waits for that.
-	logouts map[string]chan struct{}
+	logouts   map[string]chan struct{}
 	userID    string
 	dialToken string // token login: the latest login's token, used to authenticate a new connection
 	pubs      [numChannels]*publisher

@@ -5,8 +5,8 @@ import (
 	"slices"
 	"time"
 
-	"github.com/pion/ice/v4"
 	"github.com/pion/dtls/v3"
+	"github.com/pion/ice/v4"
 	"github.com/pion/interceptor"
 	"github.com/pion/webrtc/v4"
 
