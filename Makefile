@@ -11,6 +11,7 @@
 #   make test-unity the Unity package's C# (bindings/unity) under Mono and NUnit 2.6,
 #                   with a real call against build/libparley.so
 #   make soak       300 engine lifecycles against one server; nothing may stay behind
+#   make load-signal  200 signaling clients logging in and out of 50 rooms for 60 s
 #   make demo       run the demo call (cmd/parley-demo)
 #   make bench      Go benchmarks, then five measured calls per codec (VP8, H.264)
 #   make clean      remove the build directories
@@ -36,6 +37,7 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
 CTEST_FLAGS ?= --output-on-failure
 BENCH_ARGS ?=
+LOAD_SIGNAL_ARGS ?=
 DEMO_ARGS ?=
 
 LIB := $(abspath $(BUILD))/libparley.so
@@ -50,7 +52,7 @@ export CGO_CXXFLAGS ?= -O2 -g -I$(CGO_INCLUDE)
 
 FUZZTIME ?= 60s
 
-.PHONY: soak fuzz all deps cgo-include lib c test test-go test-c test-asan test-chaos memcheck demo bench clean
+.PHONY: soak load-signal load-signal-ci fuzz all deps cgo-include lib c test test-go test-c test-asan test-chaos memcheck demo bench clean
 # The tests measure real-time calls: never run two of these steps at once.
 .NOTPARALLEL:
 
@@ -74,7 +76,7 @@ c: deps
 	$(CMAKE) --build $(BUILD) -j $(JOBS)
 
 test: deps
-	$(MAKE) --no-print-directory test-go test-c test-asan test-chaos fuzz soak test-unity
+	$(MAKE) --no-print-directory test-go test-c test-asan test-chaos fuzz soak load-signal-ci test-unity
 
 test-go: cgo-include
 	$(GO) vet ./...
@@ -127,6 +129,16 @@ bench: deps
 # detector's shadow memory would drown the RSS figure.
 soak: cgo-include
 	PARLEY_SOAK=1 $(GO) test -count=1 -v -timeout 5m -run '^TestSoak$$' ./tests/soak/
+
+# Signaling load (cmd/parley-sigload): builds and starts parleyd --dev, then
+# 200 clients log in to and out of 50 rooms for 60 s (docs/benchmarks.md);
+# fails on any error or a room or session left behind. The CI-sized run of
+# make test is the same for 15 s.
+load-signal: cgo-include
+	$(GO) run ./cmd/parley-sigload $(LOAD_SIGNAL_ARGS)
+
+load-signal-ci: cgo-include
+	$(GO) run ./cmd/parley-sigload --clients 200 --rooms 50 --duration 15s
 
 # Fuzz targets, each for FUZZTIME (CI: 60 s); found inputs stay in the
 # package's testdata/fuzz corpus and run as plain tests from then on.

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"sync"
 	"time"
@@ -37,6 +38,9 @@ type Config struct {
 	Token   string // room token, sent in auth instead of a signature when AppSign is nil
 	SDK     string
 	TLS     *tls.Config // for wss://; nil: the system's roots
+	// NetDialContext opens the TCP connection (nil: a net.Dialer). Load
+	// tests spread their clients over loopback addresses with it.
+	NetDialContext func(ctx context.Context, network, addr string) (net.Conn, error)
 }
 
 // Handlers receive what the server sends unasked. Both are called from the
@@ -67,7 +71,7 @@ type Client struct {
 // Dial connects, performs the handshake and starts the pumps. ctx bounds the
 // whole handshake.
 func Dial(ctx context.Context, cfg Config, h Handlers) (*Client, error) {
-	d := websocket.Dialer{HandshakeTimeout: 10 * time.Second, TLSClientConfig: cfg.TLS}
+	d := websocket.Dialer{HandshakeTimeout: 10 * time.Second, TLSClientConfig: cfg.TLS, NetDialContext: cfg.NetDialContext}
 	conn, resp, err := d.DialContext(ctx, cfg.URL, http.Header{})
 	var refused error
 	if resp != nil && resp.Body != nil {

@@ -11,10 +11,11 @@ import (
 	"github.com/prometheus/common/model"
 )
 
-// Scrape reads the gauges of a running server's /metrics. serverURL is the
-// signaling URL clients use (ws://host:port or wss://), or an http(s) URL.
-// Only gauges without labels are returned (the parley_ ones, go_goroutines,
-// process_resident_memory_bytes, …): load tests and tests need no more.
+// Scrape reads the gauges and counters of a running server's /metrics.
+// serverURL is the signaling URL clients use (ws://host:port or wss://), or
+// an http(s) URL. Only those without labels are returned (the parley_
+// gauges, go_goroutines, process_resident_memory_bytes,
+// process_cpu_seconds_total, …): load tests and tests need no more.
 func Scrape(ctx context.Context, serverURL string) (map[string]float64, error) {
 	u := strings.TrimSuffix(serverURL, "/")
 	u = strings.Replace(u, "ws://", "http://", 1)
@@ -31,12 +32,12 @@ func Scrape(ctx context.Context, serverURL string) (map[string]float64, error) {
 	if resp.StatusCode != http.StatusOK {
 		return nil, fmt.Errorf("GET %s: %s", req.URL, resp.Status)
 	}
-	return Gauges(resp.Body)
+	return Values(resp.Body)
 }
 
-// Gauges parses the Prometheus text format and returns every gauge without
-// labels, by name.
-func Gauges(r io.Reader) (map[string]float64, error) {
+// Values parses the Prometheus text format and returns every gauge and
+// counter without labels, by name.
+func Values(r io.Reader) (map[string]float64, error) {
 	p := expfmt.NewTextParser(model.UTF8Validation)
 	fams, err := p.TextToMetricFamilies(r)
 	if err != nil {
@@ -45,8 +46,13 @@ func Gauges(r io.Reader) (map[string]float64, error) {
 	out := map[string]float64{}
 	for name, f := range fams {
 		for _, m := range f.GetMetric() {
-			if m.GetGauge() != nil && len(m.GetLabel()) == 0 {
-				out[name] = m.GetGauge().GetValue()
+			if len(m.GetLabel()) > 0 {
+				continue
+			}
+			if g := m.GetGauge(); g != nil {
+				out[name] = g.GetValue()
+			} else if c := m.GetCounter(); c != nil {
+				out[name] = c.GetValue()
 			}
 		}
 	}
