@@ -9,6 +9,7 @@ import (
 
 	"github.com/parley-rtc/parley/engine"
 	"github.com/parley-rtc/parley/engine/audio"
+	"github.com/parley-rtc/parley/server/config"
 	"github.com/parley-rtc/parley/server/protocol"
 )
 
@@ -278,5 +279,41 @@ func TestLoginRightAfterLogout(t *testing.T) {
 		if err := e.LogoutRoom("room-again"); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// TestPublishRightAfterLogin publishes before the login is through, as the
+// seed's quick start does: the stream goes out once the room is in. A
+// publish waiting for a login that fails ends with NO_PUBLISH.
+func TestPublishRightAfterLogin(t *testing.T) {
+	url := startServerWith(t, func(c *config.Config) { c.Limits.MaxRoomMembers = 2 })
+	ra, rb := newRecorder(), newRecorder()
+	a, b := newEngine(t, url, ra), newEngine(t, url, rb)
+	if err := a.LoginRoom("room-q", engine.User{UserID: "alice"}, engine.RoomConfig{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.StartPublishing("quick", engine.ChannelMain); err != nil {
+		t.Fatalf("publish while logging in: %v", err)
+	}
+	ra.waitFor(t, "PUBLISHING", pubState("quick", engine.PublisherPublishing))
+	login(t, b, rb, "room-q", "bob")
+	view, _ := newView(t, 32, 18)
+	if err := b.StartPlaying("quick", view); err != nil {
+		t.Fatal(err)
+	}
+	rb.waitFor(t, "first frame", func(ev engine.Event) bool { return ev.Kind == engine.EventPlayerRenderVideoFirstFrame })
+
+	// The room is full now: carol's login fails, and so does her publish.
+	rc := newRecorder()
+	c := newEngine(t, url, rc)
+	if err := c.LoginRoom("room-q", engine.User{UserID: "carol"}, engine.RoomConfig{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.StartPublishing("never", engine.ChannelMain); err != nil {
+		t.Fatal(err)
+	}
+	i := rc.waitFor(t, "NO_PUBLISH", pubState("never", engine.PublisherNoPublish))
+	if got := rc.at(i).Code; got != protocol.ErrNotLoggedIn {
+		t.Fatalf("NO_PUBLISH code %d, want %d", got, protocol.ErrNotLoggedIn)
 	}
 }

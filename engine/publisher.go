@@ -18,6 +18,7 @@ type publisher struct {
 	ch       Channel
 	streamID string
 	roomID   string
+	room     *room // publishing waits until its login is done
 	cfg      VideoConfig
 
 	ctx    context.Context
@@ -51,7 +52,7 @@ func (e *Engine) startPublishing(streamID string, ch Channel) error {
 		return err
 	}
 	defer e.mu.Unlock()
-	r := e.firstLoginedRoomLocked()
+	r := e.publishRoomLocked()
 	if r == nil {
 		return protocol.Errorf(protocol.ErrNotLoggedIn, "log in to a room before publishing")
 	}
@@ -60,7 +61,7 @@ func (e *Engine) startPublishing(streamID string, ch Channel) error {
 			return protocol.Errorf(protocol.ErrPublishAlreadyPublishing, "channel already publishes "+p.streamID)
 		}
 	}
-	p := &publisher{e: e, ch: ch, streamID: streamID, roomID: r.id, cfg: e.videoCfg[ch], stateDirty: make(chan struct{}, 1)}
+	p := &publisher{e: e, ch: ch, streamID: streamID, roomID: r.id, room: r, cfg: e.videoCfg[ch], stateDirty: make(chan struct{}, 1)}
 	p.ctx, p.cancel = context.WithCancel(e.ctx)
 	e.pubs[ch] = p
 	e.emit(Event{Kind: EventPublisherStateUpdate, StreamID: streamID, State: PublisherPublishRequesting, Extended: "{}"})
@@ -89,6 +90,19 @@ func (e *Engine) startPublishing(streamID string, ch Channel) error {
 // run connects the publisher; it returns nil once PUBLISHING was reported.
 func (p *publisher) run() error {
 	e := p.e
+	// Publishing may be asked for while the login is under way, as the
+	// seed's quick start does; the stream goes out once the room is in.
+	select {
+	case <-p.room.loginDone:
+	case <-p.ctx.Done():
+		return nil
+	}
+	e.mu.Lock()
+	in := e.rooms[p.roomID] == p.room && p.room.logined
+	e.mu.Unlock()
+	if !in {
+		return protocol.Errorf(protocol.ErrNotLoggedIn, "the login to room "+p.roomID+" failed")
+	}
 	pc, err := e.api.NewPeerConnection(webrtc.Configuration{})
 	if err != nil {
 		return protocol.Errorf(protocol.ErrInternal, err.Error())

@@ -19,6 +19,8 @@ type room struct {
 	// afterLogout, when not nil, is closed once an earlier logout of this
 	// room was answered; the login is sent after it.
 	afterLogout chan struct{}
+	// loginDone is closed when the login ended, in or not (logined says).
+	loginDone chan struct{}
 }
 
 // LoginRoom validates its arguments, then logs in asynchronously: the
@@ -50,7 +52,8 @@ func (e *Engine) loginRoom(roomID string, user User, cfg RoomConfig) error {
 	if len(e.rooms) > 0 && e.userID != user.UserID {
 		return protocol.Errorf(protocol.ErrRoomUserIDMismatch, "this engine is logged in as "+e.userID)
 	}
-	r := &room{id: roomID, user: user, cfg: cfg, streams: map[string]protocol.Stream{}, afterLogout: e.logouts[roomID]}
+	r := &room{id: roomID, user: user, cfg: cfg, streams: map[string]protocol.Stream{}, afterLogout: e.logouts[roomID],
+		loginDone: make(chan struct{})}
 	e.rooms[roomID] = r
 	e.roomOrder = append(e.roomOrder, roomID)
 	e.userID = user.UserID
@@ -65,6 +68,7 @@ func (e *Engine) loginRoom(roomID string, user User, cfg RoomConfig) error {
 
 func (e *Engine) doLogin(r *room) {
 	defer e.wg.Done()
+	defer close(r.loginDone)
 	var ok protocol.LoginOK
 	if r.afterLogout != nil {
 		select { // the server must see the logout first
@@ -397,12 +401,16 @@ func (e *Engine) knownStreamLocked(streamID string) bool {
 	return false
 }
 
-// firstLoginedRoomLocked is the room publishing goes to.
-func (e *Engine) firstLoginedRoomLocked() *room {
+// publishRoomLocked is the room publishing goes to: the first room logged
+// in, else the first still logging in; nil without rooms.
+func (e *Engine) publishRoomLocked() *room {
 	for _, id := range e.roomOrder {
 		if r := e.rooms[id]; r.logined {
 			return r
 		}
+	}
+	if len(e.roomOrder) > 0 {
+		return e.rooms[e.roomOrder[0]]
 	}
 	return nil
 }

@@ -905,12 +905,14 @@ extern PARLEY_API int32_t PARLEY_CALL parley_renew_token(parley_engine *e, const
  * channel carries video only). The stream ID must not be published by
  * another user of the app at the same time.
  *
- * \param e the engine, logged in to a room.
+ * \param e the engine, logged in or logging in to a room: called right after
+ *          parley_login_room, the stream goes out once the room is LOGINED
+ *          (the first room logged in, else the first logging in).
  * \param stream_id 1-256 bytes of A-Z a-z 0-9 - _ . ~
  * \param channel a parley_publish_channel.
  * \returns PARLEY_OK; PARLEY_ERR_INVALID_HANDLE; PARLEY_ERR_INVALID_ARGUMENT
  *          (stream_id NULL); PARLEY_ERR_INVALID_STREAM_ID;
- *          PARLEY_ERR_INVALID_CHANNEL; PARLEY_ERR_NOT_LOGGED_IN;
+ *          PARLEY_ERR_INVALID_CHANNEL; PARLEY_ERR_NOT_LOGGED_IN (no room);
  *          PARLEY_ERR_PUBLISH_ALREADY_PUBLISHING (the channel publishes);
  *          PARLEY_ERR_ENGINE_DESTROYED.
  *
@@ -920,6 +922,7 @@ extern PARLEY_API int32_t PARLEY_CALL parley_renew_token(parley_engine *e, const
  *
  * Events: on_publisher_state_update(PUBLISH_REQUESTING), then PUBLISHING, or
  * NO_PUBLISH with a publish-range code (PARLEY_ERR_PUBLISH_STREAM_ID_IN_USE,
+ * PARLEY_ERR_NOT_LOGGED_IN when the login it waited for failed,
  * PARLEY_ERR_PUBLISH_NETWORK, PARLEY_ERR_PUBLISH_NO_PRIVILEGE when the room's
  * token does not allow this stream, ...); on_publisher_captured_video_first_frame
  * when the source delivers its first frame; on_publisher_quality_update every
