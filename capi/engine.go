@@ -52,19 +52,6 @@ func (ce *cEngine) freeHandlers() {
 	ce.handlers, ce.handler = nil, nil
 }
 
-// debugError delivers on_debug_error directly, outside the event queue; it
-// is for panics, where the engine's own state cannot be trusted.
-func (ce *cEngine) debugError(c protocol.Code, fn, info string) {
-	h := ce.currentHandler()
-	if h == nil {
-		return
-	}
-	cfn, cinfo := C.CString(fn), C.CString(info)
-	defer C.free(unsafe.Pointer(cfn))
-	defer C.free(unsafe.Pointer(cinfo))
-	C.parley_capi_on_debug_error(h, C.int32_t(c), cfn, cinfo)
-}
-
 // fail returns err's code; a failed call is also reported through
 // on_debug_error, queued in order with the engine's other events, as the
 // seed's SDK family reports API misuse.

@@ -25,7 +25,7 @@ const (
 )
 
 // guard turns a panic in an exported function into PARLEY_ERR_INTERNAL and
-// an on_debug_error on the engine concerned (if any); use as
+// an on_debug_error queued on the engine concerned (if any); use as
 // `defer guard("fn", &rc, ce)`.
 func guard(fn string, rc *C.int32_t, ce *cEngine) {
 	r := recover()
@@ -35,8 +35,10 @@ func guard(fn string, rc *C.int32_t, ce *cEngine) {
 	*rc = cInternal
 	msg := fmt.Sprintf("panic in %s: %v", fn, r)
 	slog.Error(msg, "stack", string(debug.Stack()))
-	if ce != nil {
-		ce.debugError(protocol.ErrInternal, fn, msg)
+	if ce != nil && ce.eng != nil {
+		// Queued like every other event: in poll mode it comes out of
+		// parley_engine_poll_events, never on the calling thread.
+		ce.eng.EmitDebugError(protocol.ErrInternal, fn, msg)
 	}
 }
 
