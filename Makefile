@@ -10,6 +10,9 @@
 #   make memcheck   the C tests under valgrind memcheck (slow)
 #   make test-unity the Unity package's C# (bindings/unity) under Mono and NUnit 2.6,
 #                   with a real call against build/libparley.so
+#   make test-cocos the Cocos Creator binding (bindings/cocos): tsc checks, the ported
+#                   quick start and the binding under Node against build/libparley.so,
+#                   the native plugin's glue built through its CMake config
 #   make soak       300 engine lifecycles against one server; nothing may stay behind
 #   make load-signal  200 signaling clients logging in and out of 50 rooms for 60 s
 #   make demo       run the demo call (cmd/parley-demo)
@@ -76,7 +79,7 @@ c: deps
 	$(CMAKE) --build $(BUILD) -j $(JOBS)
 
 test: deps
-	$(MAKE) --no-print-directory test-go test-c test-asan test-chaos fuzz soak load-signal-ci test-unity
+	$(MAKE) --no-print-directory test-go test-c test-asan test-chaos fuzz soak load-signal-ci test-unity test-cocos
 
 test-go: cgo-include
 	$(GO) vet ./...
@@ -108,6 +111,14 @@ test-chaos: c
 .PHONY: test-unity
 test-unity: lib
 	bindings/unity/Tools~/test-mono.sh $(LIB) $(BUILD)/unity
+
+# The Cocos Creator binding: npm ci, tsc against Cocos' declarations (the ported
+# quick start with a project's default settings), the Node tests through koffi
+# against build/libparley.so, and the plugin's C++ glue built through its CMake
+# config against stub se:: headers and run (bindings/cocos/tools/test.sh).
+.PHONY: test-cocos
+test-cocos: lib
+	bindings/cocos/tools/test.sh $(LIB) $(BUILD)/cocos
 
 # The C programs under valgrind memcheck (tests/c/go.supp hides the Go runtime).
 memcheck: c

@@ -48,6 +48,17 @@ if ((${#missing[@]} > 0)); then
   "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
 fi
 
+# Node.js 20+ with npm, for the Cocos binding's tests (make test-cocos). Not from
+# Debian's packages (bookworm's nodejs is 18): it is expected on the machine.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  echo "deps.sh: node and npm not found: install Node.js 20 or later with npm (make test-cocos needs them)" >&2
+  exit 1
+fi
+if ! node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)'; then
+  echo "deps.sh: Node.js $(node --version) is too old: make test-cocos needs 20 or later" >&2
+  exit 1
+fi
+
 if ! command -v go >/dev/null 2>&1; then
   echo "deps.sh: Go not found: install it at /usr/local/go (see go.mod for the version)" >&2
   exit 1
