@@ -77,17 +77,18 @@ test('the ported quick start holds a call: colours arrive in the Sprites, events
   };
 
   try {
-    // Log in (seed: loginRoom with isUserStatusNotify), then the peer joins and publishes red.
-    qs.loginRoom();
-    await runFrames(frame, () => indexOfCall(calls, 'onRoomStateChanged', (a) => a[1] === ParleyRoomStateChangedReason.Logined) >= 0,
-      10000, 'onRoomStateChanged(Logined)');
-    peer.login('your_room_id', 'peer_user');
-    peer.publishColour('stream_id', RED);
-
-    // Publish (seed: startPublishingStream + startPreview), the picture from a render texture.
+    // The seed's order: log in (isUserStatusNotify) and publish with a preview right away,
+    // without waiting for the login; the picture comes from a render texture (custom capture).
     assert.equal(engine.enableCustomVideoCapture(true), 0);
     sendLocal = true;
+    qs.loginRoom();
     qs.publish();
+    await runFrames(frame, () => indexOfCall(calls, 'onRoomStateChanged', (a) => a[1] === ParleyRoomStateChangedReason.Logined) >= 0,
+      10000, 'onRoomStateChanged(Logined)');
+
+    // The second user joins and publishes red.
+    peer.login('your_room_id', 'peer_user');
+    peer.publishColour('stream_id', RED);
 
     // The peer's stream appears; play it into the remote Sprite (seed: startPlayingStream with a view).
     await runFrames(frame, () => indexOfCall(calls, 'onRoomStreamUpdate',
