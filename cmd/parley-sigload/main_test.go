@@ -12,6 +12,7 @@ import (
 
 	"github.com/parley-rtc/parley/server"
 	"github.com/parley-rtc/parley/server/config"
+	"github.com/parley-rtc/parley/server/metrics"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -44,6 +45,10 @@ func startServer(t *testing.T, edit func(*config.Config)) string {
 func TestLoadCore(t *testing.T) {
 	url := startServer(t, nil)
 	cfg := loadConfig{URL: url, Clients: 80, Rooms: 8, Duration: 3 * time.Second, Rate: 10}
+	before, err := metrics.Scrape(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
 	res, err := runLoad(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -67,7 +72,7 @@ func TestLoadCore(t *testing.T) {
 	if p50, p99 := res.Percentile(50), res.Percentile(99); p50 <= 0 || p99 < p50 {
 		t.Errorf("latency p50 %v p99 %v", p50, p99)
 	}
-	if g, ok := waitDrained(context.Background(), url); !ok {
+	if g, ok := waitDrained(context.Background(), url, before[goroutines]); !ok {
 		t.Fatalf("server still holds %v", g)
 	}
 }
