@@ -14,10 +14,11 @@ import {
   ParleyRoomStateChangedReason,
   ParleyUser,
   ParleyViewMode,
+  setParleyNativeBridge,
 } from '../assets/parley/index';
 import {
   devProfile, FrameLoop, HandlerCall, lastUploadCentre, near, Peer, recordingHandler, RGB, runFrames, runFramesFor, 
-  SolidRenderTexture, textureOf, useWorld,
+  solidFrame, SolidRenderTexture, textureOf, useWorld,
 } from './support/harness';
 
 const RED: RGB = [255, 0, 0];
@@ -150,5 +151,42 @@ test('preview of a render texture sent by custom capture, and the peer sees it',
     assert.ok(!calls.some((c) => c.name === 'onPlayerStateUpdate' && c.args[1] === ParleyPlayerState.NoPlay && c.args[2] !== 0));
   } finally {
     peer.destroy();
+  }
+});
+
+test('a render texture read bottom row first is sent upright with flipY', async () => {
+  const sent: number[][] = [];
+  const bridge = world().bridge;
+  // Watch what reaches the library: the first pixel of each frame's top row.
+  setParleyNativeBridge(new Proxy(bridge, {
+    get(target, key, receiver) {
+      const value = Reflect.get(target, key, receiver);
+      if (key !== 'sendCustomVideoFrame' || typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        const rgba = args[1] as Uint8Array;
+        sent.push([rgba[0], rgba[1], rgba[2]]);
+        return (value as (...a: unknown[]) => number).apply(target, args);
+      };
+    },
+  }));
+  try {
+    const engine = ParleyExpressEngine.createEngine(devProfile(world().url), { onDebugError: () => undefined });
+    assert.equal(engine.enableCustomVideoCapture(true), ParleyErrorCode.Success);
+    // readPixels as on a GL backend: the bottom of the picture (blue) comes first.
+    const gl = {
+      width: 4, height: 4,
+      readPixels(_x?: number, _y?: number, _w?: number, _h?: number, buffer?: Uint8Array): Uint8Array | null {
+        const out = buffer ?? new Uint8Array(64);
+        for (let row = 0; row < 4; row++) {
+          out.set(solidFrame(4, 1, row < 2 ? [0, 0, 255] : [255, 0, 0]), row * 16);
+        }
+        return out;
+      },
+    };
+    assert.equal(engine.sendCustomVideoCaptureRenderTexture(gl, undefined, { flipY: true }), ParleyErrorCode.Success);
+    assert.equal(engine.sendCustomVideoCaptureRenderTexture(gl), ParleyErrorCode.Success);
+    assert.deepEqual(sent, [[255, 0, 0], [0, 0, 255]], 'flipped: red (the top) first; as read: blue first');
+  } finally {
+    setParleyNativeBridge(bridge);
   }
 });

@@ -155,7 +155,13 @@ export class ParleyExpressEngine {
   logoutRoom(roomID?: string): number {
     if (roomID !== undefined) requireString(roomID, 'roomID', 'logoutRoom');
     if (!this.alive()) return ParleyErrorCode.EngineNotCreated;
-    return this.bridge.logoutRoom(this.handle, roomID ?? null);
+    const rc = this.bridge.logoutRoom(this.handle, roomID ?? null);
+    // Logging out of every room stops every player (previews need no room).
+    if (rc === ParleyErrorCode.Success && roomID === undefined) {
+      this.players.forEach((b) => b.stop());
+      this.players.clear();
+    }
+    return rc;
   }
 
   renewToken(roomID: string, token: string): number {

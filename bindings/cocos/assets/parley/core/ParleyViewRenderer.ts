@@ -89,7 +89,12 @@ export class ParleyViewBinding {
     if (this.view === 0) return;
     const size = this.wantedSize();
     if (size.width !== this.width || size.height !== this.height) {
-      if (this.replaceView(size.width, size.height) !== ParleyErrorCode.Success) return;
+      // Refused (the player or preview is gone, the engine logged out): stop here
+      // rather than ask again every frame; the failure went to onDebugError once.
+      if (this.replaceView(size.width, size.height) !== ParleyErrorCode.Success) {
+        this.stop();
+        return;
+      }
     }
     if (this.bridge.acquireView(this.view, this.info) !== ParleyErrorCode.Success) return;
     try {
