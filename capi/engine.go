@@ -98,7 +98,7 @@ func parley_engine_create(profile *C.parley_engine_profile, handler *C.parley_ev
 		AppID:      uint32(profile.app_id),
 		AppSign:    goString(profile.app_sign),
 		Scenario:   engine.Scenario(profile.scenario),
-		ServerURL:  goString(profile.server_url),
+		ServerURL:  serverURL(profile.server_url),
 		PollEvents: profile.flags&C.PARLEY_ENGINE_FLAG_POLL_EVENTS != 0,
 		Handler:    ce.dispatch,
 	})
@@ -150,4 +150,16 @@ func parley_engine_poll_events(h C.uintptr_t, max C.uint32_t, dispatched *C.uint
 		*dispatched = C.uint32_t(n)
 	}
 	return ce.fail("parley_engine_poll_events", err)
+}
+
+// serverURL is the profile's server URL, else $PARLEY_SERVER_URL as the C
+// environment has it now: a Go library's os.Getenv sees only the
+// environment of the process's start, not what the host set since.
+func serverURL(u *C.char) string {
+	if s := goString(u); s != "" {
+		return s
+	}
+	name := C.CString("PARLEY_SERVER_URL")
+	defer C.free(unsafe.Pointer(name))
+	return goString(C.getenv(name))
 }

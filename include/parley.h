@@ -1171,10 +1171,11 @@ extern PARLEY_API int32_t PARLEY_CALL parley_stop_playing_stream(parley_engine *
 /**
  * Pull the mix of all played streams' audio (pull mode).
  *
- * Remote audio goes to the default output device where one exists; the
- * first call of this function switches the engine to pull mode for good:
- * from then on the host plays the audio it pulls, and the device gets none.
- * Pull in real time, about every 10 ms: the engine fills the buffer with the
+ * Pull mode (PARLEY_AUDIO_OUTPUT_PULL) is the default: the engine opens no
+ * playback device and the host plays the audio it pulls here; with
+ * parley_set_audio_output(DEVICE) the mix goes to the speaker instead and
+ * this function answers PARLEY_ERR_INVALID_ARGUMENT. Pull in real time,
+ * about every 10 ms: the engine fills the buffer with the
  * next samples_per_channel frames of the mix, and with silence (zeros) where
  * it has nothing, so the call never blocks. An engine that plays nothing
  * returns silence.

@@ -857,6 +857,20 @@ static void server_calls(const char *live_url) {
   CHECK_OK(parley_server_stop(s));
 }
 
+/* An engine without a server_url uses $PARLEY_SERVER_URL as the host's
+ * environment has it when the engine is created, set at run time too. */
+static void env_server_url(void) {
+  h_recorder *r;
+  parley_engine *e;
+  h_phase("server_url NULL follows $PARLEY_SERVER_URL set by the host at run time");
+  CHECK(setenv("PARLEY_SERVER_URL", url, 1) == 0);
+  r = h_rec_new("env", H_THREAD_ONE_NOT_MAIN);
+  e = h_engine_new(NULL, r, 0);
+  h_login(e, r, ROOM, "bad-input-env", 0);
+  h_destroy_engine(e);
+  CHECK(unsetenv("PARLEY_SERVER_URL") == 0);
+}
+
 int main(void) {
   parley_server *srv;
   h_recorder *r0, *r1, *r2, *rp, *rq;
@@ -892,6 +906,7 @@ int main(void) {
   set_handler_calls(e0, r0);
   view_calls(e1, eq);
   server_calls(url);
+  env_server_url();
 
   h_phase("failed calls were reported through on_debug_error, and no rule broken");
   h_sleep_ms(h_scaled_ms(300));
