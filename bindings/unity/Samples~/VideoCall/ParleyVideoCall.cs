@@ -53,15 +53,15 @@ public class ParleyVideoCall : MonoBehaviour
         roomConfig.IsUserStatusNotify = true;
         engine.LoginRoom(roomID, user, roomConfig);
 
-        // The local preview needs no room.
+        // As in the seed: publish right away; the stream goes out once the
+        // login is through. The local preview needs no room.
+        engine.StartPublishingStream(streamID);
         engine.StartPreview(localPreviewView);
     }
 
     void OnRoomStateChanged(string room, ParleyRoomStateChangedReason reason, int errorCode, string extendedData)
     {
         Debug.Log("[Parley] room " + room + ": " + reason + " " + errorCode);
-        // Parley publishes once the login has succeeded.
-        if (reason == ParleyRoomStateChangedReason.Logined) engine.StartPublishingStream(streamID);
     }
 
     void OnRoomStreamUpdate(string room, ParleyUpdateType updateType, List<ParleyStream> streamList, string extendedData)
