@@ -2,7 +2,6 @@ package engine
 
 import (
 	"context"
-	"errors"
 	"sync"
 	"time"
 
@@ -97,25 +96,3 @@ func (c *connection) close() {
 	})
 }
 
-// onConnClosed runs when the server or the network ended the connection.
-// Reconnection is not built yet: every room ends with RECONNECT_FAILED.
-func (e *Engine) onConnClosed(c *connection, err error) {
-	if errors.Is(err, signal.ErrLocalClose) {
-		return
-	}
-	e.mu.Lock()
-	if e.conn != c || e.destroyed {
-		e.mu.Unlock()
-		return
-	}
-	e.conn = nil
-	rooms := e.takeRoomsLocked()
-	e.wg.Add(1)
-	e.mu.Unlock()
-	go func() { defer e.wg.Done(); c.close() }()
-	for _, r := range rooms {
-		e.emit(Event{Kind: EventRoomStateChanged, RoomID: r.id, Reason: RoomReconnectFailed,
-			Code: protocol.ErrRoomNetwork, Extended: "{}"})
-	}
-	e.afterRoomsGone()
-}

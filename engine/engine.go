@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/pion/webrtc/v4"
 
@@ -36,6 +37,10 @@ type Config struct {
 	// TLS configures wss:// connections; nil verifies the server against
 	// the system's roots (which SSL_CERT_FILE and SSL_CERT_DIR extend).
 	TLS *tls.Config
+	// ReconnectWindow is how long the engine tries to get a lost
+	// connection back before its rooms end with RECONNECT_FAILED; 0 means
+	// DefaultReconnectWindow.
+	ReconnectWindow time.Duration
 }
 
 // Engine is one Parley SDK instance. All methods are safe for concurrent
@@ -103,6 +108,9 @@ func New(cfg Config) (*Engine, error) {
 	}
 	if cfg.ServerURL == "" {
 		cfg.ServerURL = DefaultServerURL
+	}
+	if cfg.ReconnectWindow <= 0 {
+		cfg.ReconnectWindow = DefaultReconnectWindow
 	}
 	if !strings.HasPrefix(cfg.ServerURL, "ws://") && !strings.HasPrefix(cfg.ServerURL, "wss://") {
 		return nil, protocol.Errorf(protocol.ErrInvalidServerURL, "server URL must start with ws:// or wss://")

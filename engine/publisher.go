@@ -61,6 +61,13 @@ func (e *Engine) startPublishing(streamID string, ch Channel) error {
 			return protocol.Errorf(protocol.ErrPublishAlreadyPublishing, "channel already publishes "+p.streamID)
 		}
 	}
+	e.launchPublisherLocked(streamID, ch, r)
+	return nil
+}
+
+// launchPublisherLocked starts publishing streamID on ch in room r:
+// PUBLISH_REQUESTING now, PUBLISHING or NO_PUBLISH later (e.mu held).
+func (e *Engine) launchPublisherLocked(streamID string, ch Channel, r *room) {
 	p := &publisher{e: e, ch: ch, streamID: streamID, roomID: r.id, room: r, cfg: e.videoCfg[ch], stateDirty: make(chan struct{}, 1)}
 	p.ctx, p.cancel = context.WithCancel(e.ctx)
 	e.pubs[ch] = p
@@ -84,7 +91,6 @@ func (e *Engine) startPublishing(streamID string, ch Channel) error {
 			p.close()
 		}
 	}()
-	return nil
 }
 
 // run connects the publisher; it returns nil once PUBLISHING was reported.
@@ -92,8 +98,11 @@ func (p *publisher) run() error {
 	e := p.e
 	// Publishing may be asked for while the login is under way, as the
 	// seed's quick start does; the stream goes out once the room is in.
+	e.mu.Lock()
+	loginDone := p.room.loginDone // a reconnection replaces it
+	e.mu.Unlock()
 	select {
-	case <-p.room.loginDone:
+	case <-loginDone:
 	case <-p.ctx.Done():
 		return nil
 	}

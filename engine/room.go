@@ -19,8 +19,11 @@ type room struct {
 	// afterLogout, when not nil, is closed once an earlier logout of this
 	// room was answered; the login is sent after it.
 	afterLogout chan struct{}
-	// loginDone is closed when the login ended, in or not (logined says).
+	// loginDone is closed when the login ended, in or not (logined says);
+	// a reconnection replaces it with one closed when the room is back.
 	loginDone chan struct{}
+	// users are the other members (kept for reconnection's reconcile).
+	users map[string]protocol.User
 }
 
 // LoginRoom validates its arguments, then logs in asynchronously: the
@@ -53,7 +56,7 @@ func (e *Engine) loginRoom(roomID string, user User, cfg RoomConfig) error {
 		return protocol.Errorf(protocol.ErrRoomUserIDMismatch, "this engine is logged in as "+e.userID)
 	}
 	r := &room{id: roomID, user: user, cfg: cfg, streams: map[string]protocol.Stream{}, afterLogout: e.logouts[roomID],
-		loginDone: make(chan struct{})}
+		loginDone: make(chan struct{}), users: map[string]protocol.User{}}
 	e.rooms[roomID] = r
 	e.roomOrder = append(e.roomOrder, roomID)
 	e.userID = user.UserID
@@ -68,7 +71,7 @@ func (e *Engine) loginRoom(roomID string, user User, cfg RoomConfig) error {
 
 func (e *Engine) doLogin(r *room) {
 	defer e.wg.Done()
-	defer close(r.loginDone)
+	defer close(r.loginDone) // the first login's channel: only a reconnection replaces it, after LOGINED
 	var ok protocol.LoginOK
 	if r.afterLogout != nil {
 		select { // the server must see the logout first
@@ -101,6 +104,9 @@ func (e *Engine) doLogin(r *room) {
 	}
 	r.logined = true
 	e.armTokenWarningLocked(r)
+	for _, u := range ok.Users {
+		r.users[u.UserID] = u
+	}
 	for _, s := range ok.Streams {
 		r.streams[s.StreamID] = protocol.Stream{UserID: s.UserID, UserName: s.UserName, StreamID: s.StreamID, ExtraInfo: s.ExtraInfo}
 	}
@@ -252,8 +258,17 @@ func (e *Engine) onServerEvent(env protocol.Envelope) {
 			return
 		}
 		e.mu.Lock()
-		if r := e.rooms[u.RoomID]; r != nil && r.logined && r.cfg.IsUserStatusNotify && len(u.Users) > 0 {
-			e.emit(Event{Kind: EventRoomUserUpdate, RoomID: u.RoomID, UpdateType: u.UpdateType, Users: u.Users})
+		if r := e.rooms[u.RoomID]; r != nil && r.logined && len(u.Users) > 0 {
+			for _, x := range u.Users {
+				if u.UpdateType == protocol.UpdateAdd {
+					r.users[x.UserID] = x
+				} else {
+					delete(r.users, x.UserID)
+				}
+			}
+			if r.cfg.IsUserStatusNotify {
+				e.emit(Event{Kind: EventRoomUserUpdate, RoomID: u.RoomID, UpdateType: u.UpdateType, Users: u.Users})
+			}
 		}
 		e.mu.Unlock()
 	case protocol.TypeStreamUpdate:

@@ -833,8 +833,12 @@ extern PARLEY_API int32_t PARLEY_CALL parley_engine_poll_events(parley_engine *e
  * PARLEY_ERR_ROOM_AUTH_FAILED for a bad signature, PARLEY_ERR_ROOM_TOKEN_EXPIRED,
  * PARLEY_ERR_ROOM_TOKEN_INVALID for another user or room). After LOGINED, the
  * room's current users (with is_user_status_notify) and streams arrive as ADD
- * updates. Later: user and stream updates; RECONNECTING then RECONNECTED or
- * RECONNECT_FAILED when the connection drops; KICK_OUT with
+ * updates. Later: user and stream updates; RECONNECTING (PARLEY_ERR_ROOM_NETWORK)
+ * when the connection drops, while the engine dials again with backoff and
+ * logs in again by itself, then RECONNECTED (with user and stream updates for
+ * what changed meanwhile; streams published and played go on, or start again
+ * if the server lost them), or RECONNECT_FAILED after the reconnect window of
+ * two minutes or a refusal (docs/reconnection.md); KICK_OUT with
  * PARLEY_ERR_ROOM_KICKED_OUT when the same user ID logs in elsewhere.
  */
 extern PARLEY_API int32_t PARLEY_CALL parley_login_room(parley_engine *e, const char *room_id,
@@ -1313,9 +1317,10 @@ extern PARLEY_API int32_t PARLEY_CALL parley_server_start(const char *config_jso
 
 /**
  * Stop an embedded server: closes its listener and every connection and
- * returns when it is stopped. Engines connected to it lose their rooms
- * (RECONNECTING, or in this version at once RECONNECT_FAILED with
- * PARLEY_ERR_ROOM_NETWORK). The handle is invalid afterwards.
+ * returns when it is stopped. Engines connected to it report RECONNECTING
+ * and try to reconnect (a server started again on the same address gets
+ * them back); after the reconnect window, RECONNECT_FAILED with
+ * PARLEY_ERR_ROOM_NETWORK. The handle is invalid afterwards.
  *
  * \param s the server.
  * \returns PARLEY_OK; PARLEY_ERR_INVALID_HANDLE.

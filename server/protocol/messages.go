@@ -156,6 +156,10 @@ type RenewToken struct {
 type LoginOK struct {
 	Users   []User   `json:"users"`
 	Streams []Stream `json:"streams"`
+	// Resumed is set when the login took over the same user's session that
+	// lost its connection less than the grace period ago: its rooms,
+	// streams and plays are still there (docs/protocol.md, Reconnection).
+	Resumed bool `json:"resumed,omitempty"`
 }
 
 // Logout leaves a room; the user's streams in it end.

@@ -1,0 +1,129 @@
+package engine_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/parley-rtc/parley/engine"
+	"github.com/parley-rtc/parley/server"
+	"github.com/parley-rtc/parley/server/config"
+	"github.com/parley-rtc/parley/server/protocol"
+)
+
+// runServer starts the dev server on listen ("127.0.0.1:0" for any port);
+// the caller closes it.
+func runServer(t *testing.T, listen string) *server.Server {
+	t.Helper()
+	cfg := config.Dev()
+	cfg.Listen = listen
+	s, err := server.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func newEngineWindow(t *testing.T, url string, r *recorder, window time.Duration) *engine.Engine {
+	t.Helper()
+	e, err := engine.New(engine.Config{AppID: config.DevAppID, AppSign: config.DevAppSign, ServerURL: url,
+		Handler: r.handle, ReconnectWindow: window})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(e.Destroy)
+	return e
+}
+
+// TestReconnectAfterServerRestart restarts the server under a call: both
+// engines report RECONNECTING, come back by themselves (RECONNECTED), the
+// publisher publishes again and the player's view gets frames again.
+func TestReconnectAfterServerRestart(t *testing.T) {
+	s1 := runServer(t, "127.0.0.1:0")
+	url := s1.URL()
+	ra, rb := newRecorder(), newRecorder()
+	a, b := newEngine(t, url, ra), newEngine(t, url, rb)
+	login(t, a, ra, "room-r", "alice")
+	login(t, b, rb, "room-r", "bob")
+	if err := a.StartPublishing("s-r", engine.ChannelMain); err != nil {
+		t.Fatal(err)
+	}
+	view, pix := newView(t, 32, 18)
+	if err := b.StartPlaying("s-r", view); err != nil {
+		t.Fatal(err)
+	}
+	rb.waitFor(t, "first frame", func(ev engine.Event) bool { return ev.Kind == engine.EventPlayerRenderVideoFirstFrame })
+
+	if err := s1.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range []*recorder{ra, rb} {
+		i := r.waitFor(t, "RECONNECTING", roomState("room-r", engine.RoomReconnecting))
+		if r.at(i).Code != protocol.ErrRoomNetwork {
+			t.Fatalf("RECONNECTING code %d", r.at(i).Code)
+		}
+	}
+	s2 := runServer(t, strings.TrimPrefix(url, "ws://"))
+	defer s2.Close()
+	ra.waitFor(t, "RECONNECTED", roomState("room-r", engine.RoomReconnected))
+	rb.waitFor(t, "RECONNECTED", roomState("room-r", engine.RoomReconnected))
+	deadline := time.Now().Add(10 * time.Second)
+	for countMatching(ra, pubState("s-r", engine.PublisherPublishing)) < 2 {
+		if time.Now().After(deadline) {
+			t.Fatalf("not PUBLISHING again after the restart:\n%s", ra.dump())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	seq, _ := centre(t, view, pix, 32, 18)
+	for {
+		if now, _ := centre(t, view, pix, 32, 18); now > seq+10 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no frames after the restart:\n%s", rb.dump())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// TestReconnectGivesUp: with no server coming back, the room ends with
+// RECONNECT_FAILED after the window, and its publishing stops.
+func TestReconnectGivesUp(t *testing.T) {
+	s := runServer(t, "127.0.0.1:0")
+	r := newRecorder()
+	e := newEngineWindow(t, s.URL(), r, time.Second)
+	login(t, e, r, "room-g", "alice")
+	if err := e.StartPublishing("s-g", engine.ChannelMain); err != nil {
+		t.Fatal(err)
+	}
+	r.waitFor(t, "PUBLISHING", pubState("s-g", engine.PublisherPublishing))
+	start := time.Now()
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	r.waitFor(t, "RECONNECTING", roomState("room-g", engine.RoomReconnecting))
+	i := r.waitFor(t, "RECONNECT_FAILED", roomState("room-g", engine.RoomReconnectFailed))
+	if d := time.Since(start); d < time.Second {
+		t.Fatalf("gave up after %v, before the 1 s window", d)
+	}
+	if r.at(i).Code != protocol.ErrRoomNetwork {
+		t.Fatalf("RECONNECT_FAILED code %d", r.at(i).Code)
+	}
+	r.waitFor(t, "NO_PUBLISH", pubState("s-g", engine.PublisherNoPublish))
+}
+
+func countMatching(r *recorder, match func(engine.Event) bool) int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	n := 0
+	for _, ev := range r.events {
+		if match(ev) {
+			n++
+		}
+	}
+	return n
+}
