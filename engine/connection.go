@@ -54,7 +54,7 @@ func (c *connection) dial() {
 	ctx, cancel := context.WithTimeout(c.e.ctx, dialTimeout)
 	defer cancel()
 	c.e.mu.Lock()
-	tok := c.e.dialToken
+	tok, resume := c.e.dialToken, c.e.session
 	c.e.mu.Unlock()
 	cli, err := signal.Dial(ctx, signal.Config{
 		URL:     c.e.cfg.ServerURL,
@@ -63,6 +63,7 @@ func (c *connection) dial() {
 		Token:   tok,
 		SDK:     "parley/" + Version,
 		TLS:     c.e.cfg.TLS,
+		Resume:  resume,
 	}, signal.Handlers{
 		OnEvent: c.e.onServerEvent,
 		OnClose: func(err error) { c.e.onConnClosed(c, err) },
@@ -77,6 +78,11 @@ func (c *connection) dial() {
 		c.e.mu.Unlock()
 	}
 	c.cli = cli
+	if cli != nil {
+		c.e.mu.Lock()
+		c.e.session = cli.SessionID()
+		c.e.mu.Unlock()
+	}
 	close(c.ready)
 }
 

@@ -66,6 +66,7 @@ type Engine struct {
 	logouts   map[string]chan struct{}
 	userID    string
 	dialToken string // token login: the latest login's token, used to authenticate a new connection
+	session   string // the server's ID of the last session, offered to take it over on reconnection
 	pubs      [numChannels]*publisher
 	captures  [numChannels]*videoCapture
 	audioCap  *audioCapture

@@ -94,3 +94,16 @@ func (e *Engine) PlayerSRTPCipher(streamID string) string {
 	}
 	return ""
 }
+
+// DropConnection cuts the signaling connection as a lost network would.
+func (e *Engine) DropConnection() {
+	e.mu.Lock()
+	c := e.conn
+	e.mu.Unlock()
+	if c != nil {
+		<-c.ready
+		if c.cli != nil {
+			c.cli.Drop()
+		}
+	}
+}

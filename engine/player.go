@@ -160,16 +160,19 @@ func (p *player) startAfterLocked(delay time.Duration) {
 			return
 		}
 		a.closeAsync()
+		// Wait in PLAY_REQUESTING until the stream appears — or, while it is
+		// published, try again shortly: a failure (the stream not there yet,
+		// a media connection that did not come up) is not the stream's end.
+		retry := time.Second
 		if protocol.CodeOf(err) == protocol.ErrPlayStreamNotFound {
-			// Wait in PLAY_REQUESTING until the stream appears — unless it
-			// appeared while this attempt was failing.
-			if e.knownStreamLocked(p.streamID) {
-				p.startAfterLocked(100 * time.Millisecond)
-			}
-			return
+			retry = 100 * time.Millisecond
+		} else {
+			e.emit(Event{Kind: EventPlayerStateUpdate, StreamID: p.streamID, State: PlayerPlayRequesting,
+				Code: protocol.CodeOf(err), Extended: errJSON(err)})
 		}
-		e.emit(Event{Kind: EventPlayerStateUpdate, StreamID: p.streamID, State: PlayerPlayRequesting,
-			Code: protocol.CodeOf(err), Extended: errJSON(err)})
+		if e.knownStreamLocked(p.streamID) {
+			p.startAfterLocked(retry)
+		}
 	}()
 }
 

@@ -127,3 +127,54 @@ func countMatching(r *recorder, match func(engine.Event) bool) int {
 	}
 	return n
 }
+
+// TestOutageShorterThanGraceIsInvisible cuts a publisher's signaling
+// connection: it reports RECONNECTING then RECONNECTED, the server resumes
+// its session, so its stream is not published again, and the other user
+// sees nobody leave or come and no stream end, while frames keep arriving.
+func TestOutageShorterThanGraceIsInvisible(t *testing.T) {
+	url := startServer(t)
+	ra, rb := newRecorder(), newRecorder()
+	a, b := newEngine(t, url, ra), newEngine(t, url, rb)
+	login(t, a, ra, "room-o", "alice")
+	if err := b.LoginRoom("room-o", engine.User{UserID: "bob"}, engine.RoomConfig{IsUserStatusNotify: true}); err != nil {
+		t.Fatal(err)
+	}
+	rb.waitFor(t, "LOGINED", roomState("room-o", engine.RoomLogined))
+	if err := a.StartPublishing("s-o", engine.ChannelMain); err != nil {
+		t.Fatal(err)
+	}
+	view, pix := newView(t, 32, 18)
+	if err := b.StartPlaying("s-o", view); err != nil {
+		t.Fatal(err)
+	}
+	rb.waitFor(t, "first frame", func(ev engine.Event) bool { return ev.Kind == engine.EventPlayerRenderVideoFirstFrame })
+	before := countMatching(rb, func(engine.Event) bool { return true })
+
+	a.DropConnection()
+	ra.waitFor(t, "RECONNECTING", roomState("room-o", engine.RoomReconnecting))
+	ra.waitFor(t, "RECONNECTED", roomState("room-o", engine.RoomReconnected))
+	seq, _ := centre(t, view, pix, 32, 18)
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		if now, _ := centre(t, view, pix, 32, 18); now > seq+10 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("frames stopped after the outage")
+		}
+		time.Sleep(30 * time.Millisecond)
+	}
+	if n := countMatching(ra, pubState("s-o", engine.PublisherPublishRequesting)); n != 1 {
+		t.Fatalf("the stream was published %d times; a resumed session keeps it", n)
+	}
+	rb.mu.Lock()
+	after := rb.events[before:]
+	rb.mu.Unlock()
+	for _, ev := range after {
+		switch ev.Kind {
+		case engine.EventRoomUserUpdate, engine.EventRoomStreamUpdate, engine.EventRoomStateChanged, engine.EventPlayerStateUpdate:
+			t.Fatalf("bob noticed the outage: %s", describe(ev))
+		}
+	}
+}

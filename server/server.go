@@ -51,6 +51,7 @@ type Server struct {
 	headerTimeout time.Duration
 	// handshakeTimeout and pongWait are the signaling hub's (0: its
 	// defaults); tests of hostile clients shorten them.
+	grace                      time.Duration // a vanished client's session waits this long (0: 10 s)
 	handshakeTimeout, pongWait time.Duration
 	cert                       *tls.Certificate // nil: plain ws:// unless the config names files
 
@@ -123,7 +124,7 @@ func (s *Server) Start(ctx context.Context) error {
 	s.sfu = media
 	s.udpAddr = udp.LocalAddr()
 	s.hub = signal.NewHub(signal.Config{Apps: s.cfg.Apps, Directory: s.dir, SFU: media, Logger: s.log, Limits: s.cfg.Limits,
-		HandshakeTimeout: s.handshakeTimeout, PongWait: s.pongWait})
+		HandshakeTimeout: s.handshakeTimeout, PongWait: s.pongWait, Grace: s.grace})
 	s.http = &http.Server{Handler: s.routes(), ReadHeaderTimeout: s.headerTimeout,
 		ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelDebug)}
 	s.url = scheme + net.JoinHostPort(clientHost(tcp.IP), strconv.Itoa(tcp.Port))

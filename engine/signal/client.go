@@ -38,6 +38,9 @@ type Config struct {
 	Token   string // room token, sent in auth instead of a signature when AppSign is nil
 	SDK     string
 	TLS     *tls.Config // for wss://; nil: the system's roots
+	// Resume is the session ID of an earlier connection: the server hands
+	// that session to this one if it still holds it.
+	Resume string
 	// NetDialContext opens the TCP connection (nil: a net.Dialer). Load
 	// tests spread their clients over loopback addresses with it.
 	NetDialContext func(ctx context.Context, network, addr string) (net.Conn, error)
@@ -64,9 +67,14 @@ type Client struct {
 	closed  bool
 	err     error
 
-	done chan struct{}
-	wg   sync.WaitGroup
+	done    chan struct{}
+	wg      sync.WaitGroup
+	session string // the server's ID of this session (AuthOK)
 }
+
+// SessionID is the server's secret ID of this session, which a later
+// connection passes as Config.Resume to take it over.
+func (c *Client) SessionID() string { return c.session }
 
 // Dial connects, performs the handshake and starts the pumps. ctx bounds the
 // whole handshake.
@@ -91,7 +99,8 @@ func Dial(ctx context.Context, cfg Config, h Handlers) (*Client, error) {
 		conn.SetReadDeadline(dl)
 		conn.SetWriteDeadline(dl)
 	}
-	if err := handshake(conn, cfg); err != nil {
+	session, err := handshake(conn, cfg)
+	if err != nil {
 		conn.Close()
 		return nil, err
 	}
@@ -104,6 +113,7 @@ func Dial(ctx context.Context, cfg Config, h Handlers) (*Client, error) {
 		pending: make(map[uint64]chan protocol.Envelope),
 		nextID:  1,
 		done:    make(chan struct{}),
+		session: session,
 	}
 	c.wg.Add(2)
 	go c.readPump()
@@ -122,44 +132,47 @@ func refusal(resp *http.Response) error {
 	return protocol.Errorf(body.Code, body.Message)
 }
 
-func handshake(conn *websocket.Conn, cfg Config) error {
+// handshake says hello, answers the challenge and returns the session ID.
+func handshake(conn *websocket.Conn, cfg Config) (string, error) {
 	hello, _ := protocol.Encode(protocol.TypeHello, 0, protocol.Hello{Version: protocol.Version, AppID: cfg.AppID, SDK: cfg.SDK})
 	if err := conn.WriteMessage(websocket.TextMessage, hello); err != nil {
-		return protocol.Errorf(protocol.ErrRoomNetwork, "hello: "+err.Error())
+		return "", protocol.Errorf(protocol.ErrRoomNetwork, "hello: "+err.Error())
 	}
 	env, err := readEnvelope(conn)
 	if err != nil {
-		return err
+		return "", err
 	}
 	if env.Type == protocol.TypeError {
-		return errorFrom(env)
+		return "", errorFrom(env)
 	}
 	var ch protocol.Challenge
 	if env.Type != protocol.TypeChallenge {
-		return protocol.Errorf(protocol.ErrProtocol, "expected challenge, got "+env.Type)
+		return "", protocol.Errorf(protocol.ErrProtocol, "expected challenge, got "+env.Type)
 	}
 	if err := protocol.DecodeData(env, &ch); err != nil {
-		return err
+		return "", err
 	}
-	a := protocol.Auth{Token: cfg.Token}
+	a := protocol.Auth{Token: cfg.Token, Resume: cfg.Resume}
 	if cfg.AppSign != nil {
-		a = protocol.Auth{Signature: protocol.AppSignature(cfg.AppSign, cfg.AppID, ch.Nonce)}
+		a = protocol.Auth{Signature: protocol.AppSignature(cfg.AppSign, cfg.AppID, ch.Nonce), Resume: cfg.Resume}
 	}
 	auth, _ := protocol.Encode(protocol.TypeAuth, 1, a)
 	if err := conn.WriteMessage(websocket.TextMessage, auth); err != nil {
-		return protocol.Errorf(protocol.ErrRoomNetwork, "auth: "+err.Error())
+		return "", protocol.Errorf(protocol.ErrRoomNetwork, "auth: "+err.Error())
 	}
 	env, err = readEnvelope(conn)
 	if err != nil {
-		return err
+		return "", err
 	}
 	if env.Type == protocol.TypeError {
-		return errorFrom(env)
+		return "", errorFrom(env)
 	}
 	if env.Type != protocol.TypeResponse || env.ID != 1 {
-		return protocol.Errorf(protocol.ErrProtocol, "unexpected auth answer "+env.Type)
+		return "", protocol.Errorf(protocol.ErrProtocol, "unexpected auth answer "+env.Type)
 	}
-	return nil
+	var ok protocol.AuthOK
+	_ = protocol.DecodeData(env, &ok)
+	return ok.SessionID, nil
 }
 
 func readEnvelope(conn *websocket.Conn) (protocol.Envelope, error) {
@@ -306,13 +319,23 @@ func (c *Client) shutdown(err error) {
 	}
 }
 
-// Close ends the connection and waits for the pumps. OnClose is called
-// (with ErrLocalClose) if the connection had not already ended.
+// Close ends the connection with a close message, so the server ends the
+// session at once rather than holding it for a client that vanished, and
+// waits for the pumps (the writer sends the message and closes the socket).
+// OnClose is called (with ErrLocalClose) if the connection had not already
+// ended.
 func (c *Client) Close() {
 	c.shutdown(ErrLocalClose)
-	c.conn.Close()
 	c.wg.Wait()
 }
 
 // ErrLocalClose is the reason given to OnClose when Close ended the client.
 var ErrLocalClose = errors.New("signal: closed locally")
+
+// Drop cuts the connection without a close message, as a lost network
+// does: the server keeps the session for its grace period, and OnClose
+// reports the loss. The engine uses it when it knows the network path is
+// gone; tests use it to cause an outage.
+func (c *Client) Drop() {
+	_ = c.conn.UnderlyingConn().Close()
+}

@@ -80,6 +80,10 @@ type Challenge struct {
 type Auth struct {
 	Signature string `json:"signature,omitempty"`
 	Token     string `json:"token,omitempty"`
+	// Resume is the session ID an earlier connection of this client got:
+	// the new connection takes that session over (its rooms, streams and
+	// plays) if the server still holds it. A secret: never logged.
+	Resume string `json:"resume,omitempty"`
 }
 
 // AuthOK accepts the connection.

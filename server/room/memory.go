@@ -97,6 +97,40 @@ func (m *Memory) Connect(appID uint32, id SessionID, sink Sink) {
 		pubs: map[string]*stream{}, plays: map[string]PublicationID{}}
 }
 
+// SetSink implements Directory.
+func (m *Memory) SetSink(id SessionID, sink Sink) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	s := m.sessions[id]
+	if s == nil {
+		return false
+	}
+	if sink == nil {
+		sink = dropSink{}
+	}
+	s.sink = sink
+	return true
+}
+
+// dropSink drops the events of a session that has no connection.
+type dropSink struct{}
+
+func (dropSink) Deliver(Event) {}
+
+// Rejoin implements Directory.
+func (m *Memory) Rejoin(id SessionID, roomID string, reply func(protocol.LoginOK)) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	s := m.sessions[id]
+	if s == nil || s.rooms[roomID] == nil {
+		return protocol.Errorf(protocol.ErrNotLoggedIn, "not in room "+roomID)
+	}
+	ok := snapshot(s.rooms[roomID], s)
+	ok.Resumed = true
+	reply(ok)
+	return nil
+}
+
 // Disconnect implements Directory.
 func (m *Memory) Disconnect(id SessionID) Changes {
 	m.mu.Lock()
@@ -157,7 +191,7 @@ func (m *Memory) Login(id SessionID, req protocol.Login, reply func(protocol.Log
 		r = &room{id: req.RoomID, max: req.MaxMemberCount, members: map[SessionID]*member{}, streams: map[string]*stream{}}
 		a.rooms[r.id] = r
 	}
-	reply(snapshot(r))
+	reply(snapshot(r, s))
 
 	m.seq++
 	me := &member{s: s, seq: m.seq, user: protocol.User{UserID: req.UserID, UserName: req.UserName},
@@ -458,15 +492,20 @@ func notifyStreams(r *room, t protocol.UpdateType, st *stream) {
 	}
 }
 
-func snapshot(r *room) protocol.LoginOK {
+// snapshot is what a login to r sees: the other members and their streams.
+func snapshot(r *room, self *session) protocol.LoginOK {
 	ms := make([]*member, 0, len(r.members))
 	for _, m := range r.members {
-		ms = append(ms, m)
+		if m.s != self {
+			ms = append(ms, m)
+		}
 	}
 	sort.Slice(ms, func(i, j int) bool { return ms[i].seq < ms[j].seq })
 	sts := make([]*stream, 0, len(r.streams))
 	for _, st := range r.streams {
-		sts = append(sts, st)
+		if st.owner != self {
+			sts = append(sts, st)
+		}
 	}
 	sort.Slice(sts, func(i, j int) bool { return sts[i].seq < sts[j].seq })
 	out := protocol.LoginOK{Users: make([]protocol.User, len(ms)), Streams: make([]protocol.Stream, len(sts))}

@@ -71,6 +71,14 @@ type Directory interface {
 	// Disconnect ends a session: it leaves every room (its streams end) and
 	// stops every play.
 	Disconnect(s SessionID) Changes
+	// SetSink gives a session's events to another sink: nil drops them
+	// while the session has no connection (its grace period), a new
+	// connection takes the session over. False if the session is unknown.
+	SetSink(s SessionID, sink Sink) bool
+	// Rejoin answers a login to a room the session is already in, after its
+	// connection was taken over: reply gets the snapshot with Resumed set.
+	// Errors: ErrNotLoggedIn when the session is not in the room.
+	Rejoin(s SessionID, roomID string, reply func(protocol.LoginOK)) error
 
 	// Login puts the session into a room, creating the room on first login
 	// (with req.MaxMemberCount; 0 = unlimited). reply gets the snapshot: the

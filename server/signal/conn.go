@@ -52,8 +52,12 @@ type conn struct {
 
 	closeOnce sync.Once
 	closing   chan struct{}
+	replaced  bool // another connection took the session over (under hub.mu)
 
 	// Read goroutine only.
+	readErr   error  // why reading ended
+	token     string // the session's secret ID (resume.go)
+	resumed   bool   // this connection took over an earlier one's session
 	state     connState
 	appID     uint32
 	nonce     string
@@ -178,6 +182,7 @@ func (c *conn) readPump() {
 			if websocket.IsUnexpectedCloseError(err, websocket.CloseNormalClosure, websocket.CloseGoingAway) {
 				c.log.Debug("connection read ended", "err", err)
 			}
+			c.readErr = err
 			return
 		}
 		switch {

@@ -33,6 +33,9 @@ type Config struct {
 	PongWait time.Duration
 	// Limits bound each client; 0 fields take config.DefaultLimits'.
 	Limits config.Limits
+	// Grace is how long a session whose client vanished waits for it to
+	// come back (resume.go); 0 means 10 s, negative ends it at once.
+	Grace time.Duration
 }
 
 // Hub owns every signaling connection of a server.
@@ -48,14 +51,17 @@ type Hub struct {
 	pongWait         time.Duration
 	limits           config.Limits
 	ips              *ipTable
+	grace            time.Duration
 	upgrader         websocket.Upgrader
 	nextSession      atomic.Uint64
 	nextPub          atomic.Uint64
 
-	mu     sync.Mutex
-	closed bool
-	conns  map[*conn]struct{}
-	wg     sync.WaitGroup // two pumps per connection
+	mu       sync.Mutex
+	closed   bool
+	conns    map[*conn]struct{}
+	held     map[string]*held // sessions by their secret ID (resume.go)
+	wg       sync.WaitGroup   // two pumps per connection
+	expiring sync.WaitGroup   // grace timers armed and not stopped
 }
 
 // NewHub returns a hub serving cfg.Apps.
@@ -73,6 +79,10 @@ func NewHub(cfg Config) *Hub {
 	}
 	h.limits = cfg.Limits.WithDefaults()
 	h.ips = newIPTable(h.limits)
+	h.held = map[string]*held{}
+	if h.grace = cfg.Grace; h.grace == 0 {
+		h.grace = defaultGrace
+	}
 	for _, a := range cfg.Apps {
 		h.apps[a.AppID] = a.SignKey()
 		h.secrets[a.AppID] = a.ServerSecret
@@ -141,6 +151,7 @@ func (h *Hub) Close() {
 		c.shutdown()
 	}
 	h.wg.Wait()
+	h.endWaiting()
 }
 
 // spawn runs f on a goroutine the hub owns (Close waits for it); after

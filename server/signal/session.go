@@ -87,14 +87,24 @@ func (c *conn) auth(env protocol.Envelope) {
 		c.fatal(env.ID, protocol.Errorf(protocol.ErrRoomAuthFailed, "authentication failed"))
 		return
 	}
-	var sid [16]byte
-	_, _ = rand.Read(sid[:])
-	c.log = c.log.With("app", c.appID) // before Connect: Deliver reads c.log from then on
+	c.log = c.log.With("app", c.appID) // before the sink is set: Deliver reads c.log from then on
 	c.state = stateReady
 	c.connected = true
+	if a.Resume != "" {
+		if id, ok := c.hub.takeOver(a.Resume, c); ok {
+			c.log.Info("session taken over", "was", uint64(id))
+			c.id, c.token, c.resumed = id, a.Resume, true
+			c.respond(env.ID, protocol.AuthOK{SessionID: a.Resume})
+			return
+		}
+	}
+	var sid [16]byte
+	_, _ = rand.Read(sid[:])
+	c.token = hex.EncodeToString(sid[:])
 	c.hub.dir.Connect(c.appID, c.id, c)
+	c.hub.register(c.token, c)
 	c.log.Debug("authenticated")
-	c.respond(env.ID, protocol.AuthOK{SessionID: hex.EncodeToString(sid[:])})
+	c.respond(env.ID, protocol.AuthOK{SessionID: c.token})
 }
 
 // verifyToken checks a token against the connection's app.
@@ -146,6 +156,13 @@ func (c *conn) endSession() {
 		return
 	}
 	c.connected = false
+	switch c.hub.release(c.token, c, c.state != stateFailed && vanished(c.readErr)) {
+	case keepTaken:
+		return
+	case waitGrace:
+		c.log.Info("connection lost: the session waits for its client", "user", c.userID, "grace", c.hub.grace)
+		return
+	}
 	c.hub.apply(c.hub.dir.Disconnect(c.id))
 	c.log.Debug("session ended", "user", c.userID)
 }
@@ -202,6 +219,15 @@ func (c *conn) login(env protocol.Envelope) error {
 		}
 	} else if req.Token != "" {
 		return protocol.Errorf(protocol.ErrProtocol, "login: token on a connection authenticated with the app sign")
+	}
+	if c.resumed && c.hub.dir.Rejoin(c.id, req.RoomID, func(ok protocol.LoginOK) { c.respond(env.ID, ok) }) == nil {
+		c.userID = req.UserID
+		if c.claims != nil {
+			c.roomClaims[req.RoomID] = cl
+			c.armToken(req.RoomID, cl)
+		}
+		c.log.Info("login resumed", "room", req.RoomID, "user", req.UserID)
+		return nil
 	}
 	ch, err := c.hub.dir.Login(c.id, req, func(ok protocol.LoginOK) { c.respond(env.ID, ok) })
 	c.hub.apply(ch) // a kicked session's streams

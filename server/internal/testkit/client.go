@@ -153,6 +153,11 @@ func Result(env protocol.Envelope, out any) error {
 
 // Handshake sends hello and answers the challenge with the app sign.
 func (c *Client) Handshake(appID uint32, appSign string) (protocol.AuthOK, error) {
+	return c.HandshakeResume(appID, appSign, "")
+}
+
+// HandshakeResume is Handshake asking to take over session resume.
+func (c *Client) HandshakeResume(appID uint32, appSign, resume string) (protocol.AuthOK, error) {
 	var ch protocol.Challenge
 	if err := c.Call(protocol.TypeHello, protocol.Hello{Version: protocol.Version, AppID: appID, SDK: "testkit"}, &ch); err != nil {
 		return protocol.AuthOK{}, err
@@ -162,7 +167,7 @@ func (c *Client) Handshake(appID uint32, appSign string) (protocol.AuthOK, error
 		return protocol.AuthOK{}, err
 	}
 	var ok protocol.AuthOK
-	err = c.Call(protocol.TypeAuth, protocol.Auth{Signature: protocol.AppSignature(key, appID, ch.Nonce)}, &ok)
+	err = c.Call(protocol.TypeAuth, protocol.Auth{Signature: protocol.AppSignature(key, appID, ch.Nonce), Resume: resume}, &ok)
 	return ok, err
 }
 
@@ -215,10 +220,18 @@ func (c *Client) Wire() []byte {
 	return bytes.Clone(c.wire.Bytes())
 }
 
-// Close closes the connection and waits for the reader.
+// Close closes the connection as a well-behaved client does, with a close
+// message, and waits for the reader.
 func (c *Client) Close() {
 	c.once.Do(func() {
+		c.mu.Lock()
+		_ = c.ws.WriteControl(websocket.CloseMessage,
+			websocket.FormatCloseMessage(websocket.CloseNormalClosure, ""), time.Now().Add(time.Second))
+		c.mu.Unlock()
 		_ = c.ws.Close()
 		c.wg.Wait()
 	})
 }
+
+// Drop cuts the connection without a close message, as a lost network does.
+func (c *Client) Drop() { _ = c.ws.UnderlyingConn().Close() }
