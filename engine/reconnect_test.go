@@ -2,7 +2,10 @@ package engine_test
 
 import (
 	"context"
+	"net"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -174,6 +177,139 @@ func TestOutageShorterThanGraceIsInvisible(t *testing.T) {
 	for _, ev := range after {
 		switch ev.Kind {
 		case engine.EventRoomUserUpdate, engine.EventRoomStreamUpdate, engine.EventRoomStateChanged, engine.EventPlayerStateUpdate:
+			t.Fatalf("bob noticed the outage: %s", describe(ev))
+		}
+	}
+}
+
+// freezer is a TCP proxy whose connections can go silent without closing:
+// a network path that died under an open connection.
+type freezer struct {
+	ln     net.Listener
+	target string
+	mu     sync.Mutex
+	links  []*link
+	wg     sync.WaitGroup
+}
+
+type link struct {
+	frozen atomic.Bool
+	a, b   net.Conn
+}
+
+func newFreezer(t *testing.T, target string) *freezer {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &freezer{ln: ln, target: target}
+	f.wg.Add(1)
+	go f.accept()
+	t.Cleanup(f.close)
+	return f
+}
+
+func (f *freezer) url() string { return "ws://" + f.ln.Addr().String() }
+
+func (f *freezer) accept() {
+	defer f.wg.Done()
+	for {
+		c, err := f.ln.Accept()
+		if err != nil {
+			return
+		}
+		s, err := net.Dial("tcp", f.target)
+		if err != nil {
+			c.Close()
+			continue
+		}
+		l := &link{a: c, b: s}
+		f.mu.Lock()
+		f.links = append(f.links, l)
+		f.mu.Unlock()
+		f.wg.Add(2)
+		go f.pipe(l, c, s)
+		go f.pipe(l, s, c)
+	}
+}
+
+// pipe copies until either side closes; once frozen, bytes are dropped.
+func (f *freezer) pipe(l *link, dst, src net.Conn) {
+	defer f.wg.Done()
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := src.Read(buf)
+		if err != nil {
+			dst.Close()
+			return
+		}
+		if !l.frozen.Load() {
+			if _, err := dst.Write(buf[:n]); err != nil {
+				src.Close()
+				return
+			}
+		}
+	}
+}
+
+// freeze silences the connections open now; later ones work.
+func (f *freezer) freeze() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, l := range f.links {
+		l.frozen.Store(true)
+	}
+}
+
+func (f *freezer) close() {
+	f.ln.Close()
+	f.mu.Lock()
+	for _, l := range f.links {
+		l.a.Close()
+		l.b.Close()
+	}
+	f.mu.Unlock()
+	f.wg.Wait()
+}
+
+// TestSilentConnectionIsNoticed freezes a publisher's signaling path
+// without closing it (the server still thinks it open): the engine notices
+// the silence within its ping timeout, reconnects, takes its session over,
+// and the other user notices nothing.
+func TestSilentConnectionIsNoticed(t *testing.T) {
+	url := startServer(t)
+	f := newFreezer(t, strings.TrimPrefix(url, "ws://"))
+	ra, rb := newRecorder(), newRecorder()
+	a, b := newEngine(t, f.url(), ra), newEngine(t, url, rb)
+	login(t, a, ra, "room-f", "alice")
+	if err := b.LoginRoom("room-f", engine.User{UserID: "bob"}, engine.RoomConfig{IsUserStatusNotify: true}); err != nil {
+		t.Fatal(err)
+	}
+	rb.waitFor(t, "LOGINED", roomState("room-f", engine.RoomLogined))
+	if err := a.StartPublishing("s-f", engine.ChannelMain); err != nil {
+		t.Fatal(err)
+	}
+	ra.waitFor(t, "PUBLISHING", pubState("s-f", engine.PublisherPublishing))
+	rb.waitFor(t, "stream ADD", func(ev engine.Event) bool { return ev.Kind == engine.EventRoomStreamUpdate })
+	before := countMatching(rb, func(engine.Event) bool { return true })
+
+	start := time.Now()
+	f.freeze()
+	ra.waitFor(t, "RECONNECTING", roomState("room-f", engine.RoomReconnecting))
+	if d := time.Since(start); d > 15*time.Second {
+		t.Fatalf("the silent connection was noticed after %v", d)
+	}
+	ra.waitFor(t, "RECONNECTED", roomState("room-f", engine.RoomReconnected))
+	if n := countMatching(ra, pubState("s-f", engine.PublisherPublishRequesting)); n != 1 {
+		t.Fatalf("published %d times; the session was taken over and the stream kept", n)
+	}
+	rb.mu.Lock()
+	after := rb.events[before:]
+	rb.mu.Unlock()
+	for _, ev := range after {
+		switch ev.Kind {
+		case engine.EventRoomUserUpdate, engine.EventRoomStreamUpdate:
 			t.Fatalf("bob noticed the outage: %s", describe(ev))
 		}
 	}

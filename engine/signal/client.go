@@ -19,10 +19,13 @@ import (
 	"github.com/parley-rtc/parley/server/protocol"
 )
 
+// The client pings every pingPeriod and gives up on a connection that has
+// been silent (no message, no pong) for pongWait: a network that went away
+// is noticed within about 10 s, and the engine starts reconnecting.
 const (
 	writeWait    = 10 * time.Second
-	pongWait     = 30 * time.Second
-	pingPeriod   = pongWait * 9 / 10
+	pongWait     = 10 * time.Second
+	pingPeriod   = 4 * time.Second
 	sendQueueLen = 64
 )
 
