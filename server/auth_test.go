@@ -118,8 +118,8 @@ func TestHTTP(t *testing.T) {
 	if code, _, body := get("/healthz"); code != 200 || body != "ok\n" {
 		t.Errorf("/healthz: %d %q", code, body)
 	}
-	if code, ctype, body := get("/"); code != 200 || !strings.HasPrefix(ctype, "text/plain") ||
-		!strings.Contains(body, "Parley server") {
+	if code, ctype, body := get("/"); code != 200 || !strings.HasPrefix(ctype, "text/html") ||
+		!strings.Contains(body, "Parley") { // the debug page (web_test.go)
 		t.Errorf("/: %d %s %q", code, ctype, body)
 	}
 	if code, _, _ := get("/nothing-here"); code != 404 {

@@ -8,7 +8,6 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
-	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -54,6 +53,7 @@ type Server struct {
 	grace                      time.Duration // a vanished client's session waits this long (0: 10 s)
 	handshakeTimeout, pongWait time.Duration
 	cert                       *tls.Certificate // nil: plain ws:// unless the config names files
+	devTokens                  bool             // serve /dev/token (WithDevTokens)
 
 	mu      sync.Mutex
 	started bool
@@ -193,15 +193,11 @@ func (s *Server) routes() http.Handler {
 			s.hub.ServeHTTP(w, r)
 			return
 		}
-		if r.URL.Path != "/" {
-			http.NotFound(w, r)
-			return
-		}
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		// The Host the browser used is the one other machines reach us by.
-		fmt.Fprintf(w, "Parley server\n\nSignaling: ws://%s (websocket, protocol version %d)\nHealth: /healthz\n",
-			r.Host, protocol.Version)
+		servePage(w, r) // the browser debug page (web/)
 	})
+	if s.devTokens {
+		mux.HandleFunc("/dev/token", s.serveDevToken)
+	}
 	return mux
 }
 

@@ -18,6 +18,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/parley-rtc/parley/server"
@@ -98,6 +99,10 @@ func run(ctx context.Context, args []string, stderr io.Writer) int {
 		log.Warn("development TLS certificate: clients trust it with SSL_CERT_FILE", "file", *devCert)
 		opts = append(opts, server.WithTLS(cert.TLS))
 	}
+	if *dev {
+		// The debug page logs in with tokens it fetches from /dev/token.
+		opts = append(opts, server.WithDevTokens())
+	}
 	srv, err := server.New(cfg, opts...)
 	if err != nil {
 		return fail(exitUsage, "%v", err)
@@ -107,6 +112,10 @@ func run(ctx context.Context, args []string, stderr io.Writer) int {
 			return exitOK
 		}
 		return fail(exitFailed, "%v", err)
+	}
+	if *dev {
+		page := "http" + strings.TrimPrefix(srv.URL(), "ws") + "/"
+		log.Info("browser debug page, with development tokens at /dev/token", "page", page)
 	}
 	<-ctx.Done()
 	log.Info("shutting down")

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -112,5 +113,47 @@ func TestDevTLSWritesItsCertificate(t *testing.T) {
 	pemBytes, err := os.ReadFile(certFile)
 	if err != nil || !strings.Contains(string(pemBytes), "BEGIN CERTIFICATE") {
 		t.Fatalf("certificate file: %v %q", err, pemBytes)
+	}
+}
+
+// Only --dev hands out development tokens: a config serving the same
+// development app has no /dev/token.
+func TestDevTokensOnlyWithDev(t *testing.T) {
+	cfgFile := filepath.Join(t.TempDir(), "dev.json")
+	if err := os.WriteFile(cfgFile, []byte(`{"listen":"127.0.0.1:0","apps":[{"app_id":1,`+
+		`"app_sign":"000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f",`+
+		`"server_secret":"parley-dev-server-secret-do-not-use-in-production"}]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		args []string
+		want int
+	}{
+		{[]string{"--dev", "--listen", "127.0.0.1:0"}, http.StatusOK},
+		{[]string{"--config", cfgFile}, http.StatusNotFound},
+	} {
+		ctx, cancel := context.WithCancel(context.Background())
+		var out syncBuffer
+		done := make(chan int)
+		go func() { done <- run(ctx, c.args, &out) }()
+		started := regexp.MustCompile(`url=ws://(127\.0\.0\.1:\d+)`)
+		deadline := time.Now().Add(10 * time.Second)
+		for !started.MatchString(out.String()) && time.Now().Before(deadline) {
+			time.Sleep(10 * time.Millisecond)
+		}
+		status := 0
+		if m := started.FindStringSubmatch(out.String()); m != nil {
+			resp, err := http.Get("http://" + m[1] + "/dev/token?app_id=1&user_id=web")
+			if err != nil {
+				t.Error(err)
+			} else {
+				status = resp.StatusCode
+				resp.Body.Close()
+			}
+		}
+		cancel()
+		if code := <-done; code != exitOK || status != c.want {
+			t.Errorf("%v: /dev/token %d, want %d (exit %d): %s", c.args, status, c.want, code, out.String())
+		}
 	}
 }
