@@ -107,3 +107,27 @@ func (e *Engine) DropConnection() {
 		}
 	}
 }
+
+// BreakPublisherMedia closes the channel's media connection under the
+// publisher, as a failed network path does to it.
+func (e *Engine) BreakPublisherMedia(ch Channel) {
+	e.mu.Lock()
+	p := e.pubs[ch]
+	e.mu.Unlock()
+	if p == nil {
+		return
+	}
+	p.mu.Lock()
+	pc := p.pc
+	p.mu.Unlock()
+	if pc != nil {
+		pc.Close()
+	}
+}
+
+// BreakPlayerMedia closes a player's media connection under it.
+func (e *Engine) BreakPlayerMedia(streamID string) {
+	if pc := e.playerPC(streamID); pc != nil {
+		pc.Close()
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/parley-rtc/parley/engine"
+	"github.com/parley-rtc/parley/render"
 	"github.com/parley-rtc/parley/server"
 	"github.com/parley-rtc/parley/server/config"
 	"github.com/parley-rtc/parley/server/protocol"
@@ -312,5 +313,60 @@ func TestSilentConnectionIsNoticed(t *testing.T) {
 		case engine.EventRoomUserUpdate, engine.EventRoomStreamUpdate:
 			t.Fatalf("bob noticed the outage: %s", describe(ev))
 		}
+	}
+}
+
+// TestMediaFailureRepublishesAndReplays breaks a publisher's media
+// connection under a call: the server ends the publication with
+// PUBLISH_NETWORK, the engine publishes again by itself, and the player
+// gets frames again.
+func TestMediaFailureRepublishesAndReplays(t *testing.T) {
+	url := startServer(t)
+	ra, rb := newRecorder(), newRecorder()
+	a, b := newEngine(t, url, ra), newEngine(t, url, rb)
+	login(t, a, ra, "room-m", "alice")
+	login(t, b, rb, "room-m", "bob")
+	if err := a.StartPublishing("s-m", engine.ChannelMain); err != nil {
+		t.Fatal(err)
+	}
+	view, pix := newView(t, 32, 18)
+	if err := b.StartPlaying("s-m", view); err != nil {
+		t.Fatal(err)
+	}
+	rb.waitFor(t, "first frame", func(ev engine.Event) bool { return ev.Kind == engine.EventPlayerRenderVideoFirstFrame })
+	a.BreakPublisherMedia(engine.ChannelMain)
+	deadline := time.Now().Add(10 * time.Second)
+	for countMatching(ra, pubState("s-m", engine.PublisherPublishing)) < 2 {
+		if time.Now().After(deadline) {
+			t.Fatalf("not PUBLISHING again:\n%s", ra.dump())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if n := countMatching(ra, pubState("s-m", engine.PublisherNoPublish)); n != 0 {
+		t.Fatalf("NO_PUBLISH %d times: a media failure is retried, not the end", n)
+	}
+	waitFrames(t, view, pix, deadline, "after the publisher's media failure", rb)
+
+	// The player's own media connection fails: it plays again by itself.
+	b.BreakPlayerMedia("s-m")
+	deadline = time.Now().Add(10 * time.Second)
+	waitFrames(t, view, pix, deadline, "after the player's media failure", rb)
+	if n := countMatching(rb, playState("s-m", engine.PlayerNoPlay)); n != 0 {
+		t.Fatalf("NO_PLAY %d times: a media failure is retried", n)
+	}
+}
+
+// waitFrames waits until the view has taken at least 10 more frames.
+func waitFrames(t *testing.T, view *render.View, pix []byte, deadline time.Time, what string, r *recorder) {
+	t.Helper()
+	seq, _ := centre(t, view, pix, 32, 18)
+	for {
+		if now, _ := centre(t, view, pix, 32, 18); now > seq+10 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no frames %s:\n%s", what, r.dump())
+		}
+		time.Sleep(30 * time.Millisecond)
 	}
 }

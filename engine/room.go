@@ -312,6 +312,12 @@ func (e *Engine) onServerEvent(env protocol.Envelope) {
 				e.pubs[ch] = nil
 				capture = e.detachPublisherLocked(p)
 				stopped = p
+				if r := e.rooms[p.roomID]; ps.Code == protocol.ErrPublishNetwork && r != nil {
+					// The media connection failed, not the right to publish:
+					// publish again (PUBLISH_REQUESTING, then PUBLISHING).
+					e.launchPublisherLocked(p.streamID, Channel(ch), r)
+					continue
+				}
 				e.emit(Event{Kind: EventPublisherStateUpdate, StreamID: p.streamID, State: PublisherNoPublish, Code: ps.Code, Extended: "{}"})
 			}
 		}
@@ -340,6 +346,9 @@ func (e *Engine) onServerEvent(env protocol.Envelope) {
 		e.mu.Lock()
 		if p := e.players[ps.StreamID]; p != nil {
 			p.streamGone()
+			if ps.Code == protocol.ErrPlayNetwork && e.knownStreamLocked(ps.StreamID) {
+				p.startAfterLocked(500 * time.Millisecond) // the media connection failed: play again
+			}
 		}
 		e.mu.Unlock()
 	}
