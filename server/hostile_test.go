@@ -46,9 +46,9 @@ func TestReplayedSignatureIsRefused(t *testing.T) {
 
 // A client whose end vanished without a close (a half-open TCP connection:
 // it neither reads nor answers pings) is dropped after the pong wait, and
-// its room sees it leave.
+// once its session's grace period is over its room sees it leave.
 func TestHalfOpenConnectionIsDropped(t *testing.T) {
-	s := startServerTuned(t, nil, func(s *Server) { s.pongWait = 300 * time.Millisecond })
+	s := startServerTuned(t, nil, func(s *Server) { s.pongWait, s.grace = 300*time.Millisecond, 300*time.Millisecond })
 	watcher := authed(t, s, 1)
 	login(t, watcher, "r", "watcher", true)
 
