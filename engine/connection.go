@@ -101,4 +101,3 @@ func (c *connection) close() {
 		}
 	})
 }
-
