@@ -85,6 +85,8 @@ test-go: cgo-include
 	$(GO) vet ./...
 	scripts/pulse-test-server.sh run $(GO) test -race -count=1 ./...
 
+	@unformatted="$$(gofmt -l $$(git ls-files '*.go'))"; \
+	if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 test-c: c
 	scripts/pulse-test-server.sh run $(CTEST) --test-dir $(BUILD) $(CTEST_FLAGS)
 
