@@ -13,6 +13,9 @@
 #   make test-cocos the Cocos Creator binding (bindings/cocos): tsc checks, the ported
 #                   quick start and the binding under Node against build/libparley.so,
 #                   the native plugin's glue built through its CMake config
+#   make test-interop  headless Chromium (Debian's) on the debug page against a real
+#                   parleyd --dev and native engines, each way, VP8 and H.264 (docs/web.md)
+#   make web        rebuild the debug page's JavaScript (web/js) from web/src with tsc
 #   make soak       300 engine lifecycles against one server; nothing may stay behind
 #   make load-signal  200 signaling clients logging in and out of 50 rooms for 60 s
 #   make demo       run the demo call (cmd/parley-demo)
@@ -79,7 +82,7 @@ c: deps
 	$(CMAKE) --build $(BUILD) -j $(JOBS)
 
 test: deps
-	$(MAKE) --no-print-directory test-go test-c test-asan test-chaos fuzz soak load-signal-ci test-unity test-cocos
+	$(MAKE) --no-print-directory test-go test-c test-asan test-chaos fuzz soak load-signal-ci test-unity test-cocos test-interop
 
 test-go: cgo-include
 	$(GO) vet ./...
@@ -121,6 +124,24 @@ test-unity: lib
 .PHONY: test-cocos
 test-cocos: lib
 	bindings/cocos/tools/test.sh $(LIB) $(BUILD)/cocos
+
+# The browser debug page (web/): tsc (pinned in web/package.json) builds
+# web/src into web/js, which is committed, so go build needs no npm.
+.PHONY: web web-check test-interop
+NPM_CI := npm ci --no-audit --no-fund --loglevel=error
+web:
+	cd web && $(NPM_CI) && node_modules/.bin/tsc -p tsconfig.json
+
+# Fails when the committed web/js is not what tsc builds from web/src.
+web-check:
+	cd web && $(NPM_CI) && node tools/check-build.mjs
+
+# Browser interop (tests/interop): Debian's Chromium (scripts/deps.sh) driven by
+# playwright-core (npm ci there) on the debug page of a real parleyd --dev, with
+# native engines in the test process: each way, all at once, VP8 and H.264.
+test-interop: deps web-check
+	cd tests/interop && $(NPM_CI)
+	PARLEY_INTEROP=1 $(GO) test -race -count=1 -v -timeout 5m ./tests/interop/
 
 # The C programs under valgrind memcheck (tests/c/go.supp hides the Go runtime).
 memcheck: c

@@ -25,6 +25,7 @@ packages=(
   valgrind                         # memcheck for the C tests
   pulseaudio pulseaudio-utils      # a private server with a null sink for the real audio device tests
   mono-devel libnunit-cil-dev nunit-console # the Unity package's C# and its NUnit tests (make test-unity)
+  chromium                         # headless browser of the interop tests (make test-interop; playwright-core drives it)
 )
 
 missing=()
@@ -48,7 +49,8 @@ if ((${#missing[@]} > 0)); then
   "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
 fi
 
-# Node.js 20+ with npm, for the Cocos binding's tests (make test-cocos). Not from
+# Node.js 20+ with npm, for the Cocos binding's tests (make test-cocos), the debug
+# page's build and the browser interop tests (make web, make test-interop). Not from
 # Debian's packages (bookworm's nodejs is 18): it is expected on the machine.
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
   echo "deps.sh: node and npm not found: install Node.js 20 or later with npm (make test-cocos needs them)" >&2
