@@ -5,13 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"net"
-	"net/url"
 	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/parley-rtc/parley/cmd/internal/loadkit"
 	"github.com/parley-rtc/parley/engine/signal"
 	"github.com/parley-rtc/parley/server/config"
 	"github.com/parley-rtc/parley/server/protocol"
@@ -30,9 +29,6 @@ type loadConfig struct {
 
 // requestTimeout bounds one request's round trip.
 const requestTimeout = 10 * time.Second
-
-// maxClients is how many loopback addresses dialerFor has.
-const maxClients = 1 << 16
 
 // maxErrorTexts is how many error messages a result keeps.
 const maxErrorTexts = 10
@@ -99,14 +95,14 @@ type client struct {
 // and out again for cfg.Duration, and disconnects them all. Every refused
 // request, failed connection, kick or dropped connection is an error.
 func runLoad(ctx context.Context, cfg loadConfig) (*result, error) {
-	if cfg.Clients < 1 || cfg.Clients > maxClients || cfg.Rooms < 1 || cfg.Duration <= 0 || cfg.Rate < 0 {
-		return nil, fmt.Errorf("need 1–%d clients, at least one room, a duration and a rate ≥ 0", maxClients)
+	if cfg.Clients < 1 || cfg.Clients > loadkit.MaxClients || cfg.Rooms < 1 || cfg.Duration <= 0 || cfg.Rate < 0 {
+		return nil, fmt.Errorf("need 1–%d clients, at least one room, a duration and a rate ≥ 0", loadkit.MaxClients)
 	}
 	sign, err := protocol.ParseAppSign(config.DevAppSign)
 	if err != nil {
 		return nil, err
 	}
-	dial, err := dialerFor(cfg.URL)
+	dial, err := loadkit.Dialers(cfg.URL)
 	if err != nil {
 		return nil, err
 	}
@@ -153,7 +149,7 @@ func runLoad(ctx context.Context, cfg loadConfig) (*result, error) {
 	return res, nil
 }
 
-func (c *client) connect(ctx context.Context, url string, sign []byte, dial func(context.Context, string, string) (net.Conn, error)) {
+func (c *client) connect(ctx context.Context, url string, sign []byte, dial loadkit.DialFunc) {
 	ctx, cancel := context.WithTimeout(ctx, requestTimeout)
 	defer cancel()
 	conn, err := signal.Dial(ctx, signal.Config{URL: url, AppID: config.DevAppID, AppSign: sign,
@@ -197,7 +193,7 @@ func (c *client) cycle(ctx context.Context, cfg loadConfig, end time.Time) {
 	// Spread the clients' first logins over one period.
 	next := time.Now().Add(time.Duration(rand.Int64N(int64(period) + 1)))
 	for {
-		if !next.Before(end) || !sleepUntil(ctx, next) {
+		if !next.Before(end) || !loadkit.Sleep(ctx, time.Until(next)) {
 			return
 		}
 		room := fmt.Sprintf("room-%d", rand.IntN(cfg.Rooms))
@@ -225,7 +221,7 @@ func (c *client) loginLogout(ctx context.Context, room string, leaveAt time.Time
 	}
 	c.latencies = append(c.latencies, time.Since(t0))
 	c.logins++
-	sleepUntil(ctx, leaveAt)
+	loadkit.Sleep(ctx, time.Until(leaveAt))
 	// The logout goes out even when ctx has just ended: no client leaves
 	// a room behind.
 	lctx, lcancel := context.WithTimeout(context.WithoutCancel(ctx), requestTimeout)
@@ -236,39 +232,4 @@ func (c *client) loginLogout(ctx context.Context, room string, leaveAt time.Time
 	}
 	c.logouts++
 	return true
-}
-
-// sleepUntil waits until t; false if ctx ended first.
-func sleepUntil(ctx context.Context, t time.Time) bool {
-	d := time.Until(t)
-	if d <= 0 {
-		return ctx.Err() == nil
-	}
-	timer := time.NewTimer(d)
-	defer timer.Stop()
-	select {
-	case <-timer.C:
-		return true
-	case <-ctx.Done():
-		return false
-	}
-}
-
-// dialerFor returns, for client i, how it dials. Against a server on a
-// loopback IPv4 address every client dials from its own address in
-// 127.42.0.0/16, as real clients come from many addresses: the server's
-// per-address connection and login limits then hold each client alone.
-func dialerFor(serverURL string) (func(i int) func(context.Context, string, string) (net.Conn, error), error) {
-	u, err := url.Parse(serverURL)
-	if err != nil {
-		return nil, err
-	}
-	ip := net.ParseIP(u.Hostname())
-	if ip == nil || ip.To4() == nil || !ip.IsLoopback() {
-		return func(int) func(context.Context, string, string) (net.Conn, error) { return nil }, nil
-	}
-	return func(i int) func(context.Context, string, string) (net.Conn, error) {
-		d := net.Dialer{LocalAddr: &net.TCPAddr{IP: net.IPv4(127, 42, byte(i>>8), byte(i))}}
-		return d.DialContext
-	}, nil
 }

@@ -20,10 +20,10 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"sync"
 	"syscall"
 	"time"
 
+	"github.com/parley-rtc/parley/cmd/internal/loadkit"
 	"github.com/parley-rtc/parley/server/metrics"
 )
 
@@ -82,21 +82,21 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 				return fail("%v", err)
 			}
 			defer os.RemoveAll(dir)
-			if *bin, err = buildParleyd(ctx, dir, stderr); err != nil {
+			if *bin, err = loadkit.BuildParleyd(ctx, dir, stderr); err != nil {
 				return fail("%v", err)
 			}
 		}
-		p, err := startParleyd(ctx, *bin, stderr)
+		p, err := loadkit.StartParleyd(ctx, *bin, stderr)
 		if err != nil {
 			return fail("%v", err)
 		}
 		defer func() {
-			if err := p.stop(); err != nil {
+			if err := p.Stop(); err != nil {
 				fmt.Fprintf(stderr, "parley-sigload: parleyd: %v\n", err)
 			}
 		}()
-		cfg.URL, pid = p.url, p.cmd.Process.Pid
-		rss = func() (int64, error) { return rssOf(pid) }
+		cfg.URL, pid = p.URL, p.Pid()
+		rss = func() (int64, error) { return loadkit.RSS(pid) }
 	}
 
 	before, err := metrics.Scrape(ctx, cfg.URL)
@@ -112,9 +112,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintln(stdout)
 
-	sampler := sampleRSS(rss, 500*time.Millisecond)
+	sampler := loadkit.SampleRSS(rss, 500*time.Millisecond)
 	res, err := runLoad(ctx, cfg)
-	peak, mean := sampler.stop()
+	peak, mean := sampler.Stop()
 	if err != nil {
 		return fail("%v", err)
 	}
@@ -196,43 +196,3 @@ func waitDrained(ctx context.Context, url string, goroutinesBefore float64) (map
 // goroutineSlack is how many more goroutines than before a drained server
 // may run: an idle keep-alive connection of the scrapes has one.
 const goroutineSlack = 2
-
-// rssSampler reads the server's RSS periodically while the load runs.
-type rssSampler struct {
-	quit chan struct{}
-	wg   sync.WaitGroup
-	peak int64
-	sum  int64
-	n    int64
-}
-
-func sampleRSS(read func() (int64, error), every time.Duration) *rssSampler {
-	s := &rssSampler{quit: make(chan struct{})}
-	s.wg.Go(func() {
-		t := time.NewTicker(every)
-		defer t.Stop()
-		for {
-			select {
-			case <-s.quit:
-				return
-			case <-t.C:
-			}
-			if v, err := read(); err == nil {
-				s.peak = max(s.peak, v)
-				s.sum += v
-				s.n++
-			}
-		}
-	})
-	return s
-}
-
-// stop ends the sampling and returns the peak and mean.
-func (s *rssSampler) stop() (peak, mean int64) {
-	close(s.quit)
-	s.wg.Wait()
-	if s.n > 0 {
-		mean = s.sum / s.n
-	}
-	return s.peak, mean
-}
