@@ -198,6 +198,7 @@ func (p *page) stats(streamID string) pageStats {
 // pageEvent is one entry of window.parley.events.
 type pageEvent struct {
 	Type     string `json:"type"`
+	Time     int    `json:"time"` // ms since the page loaded
 	StreamID string `json:"stream_id"`
 	Code     int32  `json:"code"`
 	Op       string `json:"op"`

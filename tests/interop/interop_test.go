@@ -124,7 +124,7 @@ func TestNativePublishesBrowserPlays(t *testing.T) {
 			n.publish(stream, w, h, c.engine)
 
 			p := openPage(t, srv, autostart(room, "web", "play", stream))
-			p.await("playing")
+			playing := p.await("playing")
 			var st pageStats
 			eventually(t, 20*time.Second, func() (bool, string) {
 				st = p.stats(stream)
@@ -135,8 +135,9 @@ func TestNativePublishesBrowserPlays(t *testing.T) {
 				t.Fatalf("the page decodes %s at %dx%d, the engine sends %s at %dx%d", st.Codec, st.Width, st.Height, c.mime, w, h)
 			}
 			checkShowsPattern(t, p, stream, w, h, c.engine == engine.CodecH264)
-			t.Logf("%s in the page: %dx%d at %.0f fps, %.0f kbps, RTT %.0f ms, audio level %.3f",
-				c.page, st.Width, st.Height, st.FPS, st.Kbps, st.RTT, st.AudioLevel)
+			first := p.await("first_frame")
+			t.Logf("%s in the page: first frame %d ms after the play's answer, %dx%d at %.0f fps, %.0f kbps, RTT %.0f ms, audio level %.3f",
+				c.page, first.Time-playing.Time, st.Width, st.Height, st.FPS, st.Kbps, st.RTT, st.AudioLevel)
 
 			// The page's user is in the engine's room; its stop reaches nobody else.
 			n.await("the page's user", func(ev engine.Event) bool {
