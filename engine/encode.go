@@ -9,16 +9,13 @@ import (
 
 	"github.com/pion/mediadevices/pkg/codec"
 	"github.com/pion/mediadevices/pkg/codec/openh264"
-	"github.com/pion/mediadevices/pkg/codec/opus"
 	"github.com/pion/mediadevices/pkg/codec/vpx"
 	"github.com/pion/mediadevices/pkg/frame"
 	"github.com/pion/mediadevices/pkg/io/video"
 	"github.com/pion/mediadevices/pkg/prop"
-	"github.com/pion/mediadevices/pkg/wave"
 	"github.com/pion/rtp"
 	"github.com/pion/rtp/codecs"
 	"github.com/pion/webrtc/v4"
-	"github.com/pion/webrtc/v4/pkg/media"
 
 	"github.com/parley-rtc/parley/render"
 )
@@ -278,88 +275,4 @@ func (v *videoEncoder) close() {
 	if v.enc != nil {
 		v.enc.Close()
 	}
-}
-
-// pcmQueue feeds captured PCM to the Opus encoder, dropping the oldest
-// chunks rather than blocking the capture side.
-type pcmQueue struct {
-	ch     chan []int16
-	closed chan struct{}
-	once   sync.Once
-}
-
-func (q *pcmQueue) offerPCM(pcm []int16) {
-	c := make([]int16, len(pcm))
-	copy(c, pcm)
-	select {
-	case q.ch <- c:
-	default:
-		select {
-		case <-q.ch:
-		default:
-		}
-		select {
-		case q.ch <- c:
-		default:
-		}
-	}
-}
-
-// Read implements mediadevices' audio.Reader.
-func (q *pcmQueue) Read() (wave.Audio, func(), error) {
-	select {
-	case pcm := <-q.ch:
-		a := wave.NewInt16Interleaved(wave.ChunkInfo{Len: len(pcm), Channels: 1, SamplingRate: captureRate})
-		copy(a.Data, pcm)
-		return a, func() {}, nil
-	case <-q.closed:
-		return nil, func() {}, io.EOF
-	}
-}
-
-// audioEncoder encodes 48 kHz mono PCM to Opus in 20 ms packets.
-type audioEncoder struct {
-	q     *pcmQueue
-	enc   codec.ReadCloser
-	track *webrtc.TrackLocalStaticSample
-	bytes atomic.Uint64
-	done  chan struct{}
-}
-
-func newAudioEncoder(kbps int, track *webrtc.TrackLocalStaticSample) (*audioEncoder, error) {
-	params, err := opus.NewParams()
-	if err != nil {
-		return nil, err
-	}
-	params.BitRate = kbps * 1000
-	a := &audioEncoder{q: &pcmQueue{ch: make(chan []int16, 16), closed: make(chan struct{})}, track: track, done: make(chan struct{})}
-	enc, err := params.BuildAudioEncoder(a.q, prop.Media{Audio: prop.Audio{SampleRate: captureRate, ChannelCount: 1}})
-	if err != nil {
-		return nil, err
-	}
-	a.enc = enc
-	go a.run()
-	return a, nil
-}
-
-func (a *audioEncoder) offerPCM(pcm []int16) { a.q.offerPCM(pcm) }
-
-func (a *audioEncoder) run() {
-	defer close(a.done)
-	for {
-		b, release, err := a.enc.Read()
-		if err != nil {
-			return
-		}
-		if a.track.WriteSample(media.Sample{Data: b, Duration: 20 * time.Millisecond}) == nil {
-			a.bytes.Add(uint64(len(b) + 12))
-		}
-		release()
-	}
-}
-
-func (a *audioEncoder) close() {
-	a.q.once.Do(func() { close(a.q.closed) })
-	<-a.done
-	a.enc.Close()
 }

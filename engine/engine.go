@@ -7,6 +7,8 @@ package engine
 import (
 	"context"
 	"crypto/tls"
+	"io"
+	"net"
 	"os"
 	"strings"
 	"sync"
@@ -41,6 +43,11 @@ type Config struct {
 	// connection back before its rooms end with RECONNECT_FAILED; 0 means
 	// DefaultReconnectWindow.
 	ReconnectWindow time.Duration
+	// MediaConn, when set, is the one UDP socket all the engine's media
+	// goes through (an ICE UDP mux, as the server has): for hosts that must
+	// use one port, and for tests that impair the link. The engine closes
+	// it when destroyed. nil: a socket per connection, on any free port.
+	MediaConn net.PacketConn
 }
 
 // Engine is one Parley SDK instance. All methods are safe for concurrent
@@ -49,6 +56,7 @@ type Engine struct {
 	cfg     Config
 	appSign []byte // nil: token login
 	api     *webrtc.API
+	mux     io.Closer // the ICE UDP mux over Config.MediaConn, or nil
 	events  *queue
 	mixer   *audio.Mixer
 
@@ -116,7 +124,7 @@ func New(cfg Config) (*Engine, error) {
 	if !strings.HasPrefix(cfg.ServerURL, "ws://") && !strings.HasPrefix(cfg.ServerURL, "wss://") {
 		return nil, protocol.Errorf(protocol.ErrInvalidServerURL, "server URL must start with ws:// or wss://")
 	}
-	api, err := newAPI()
+	api, mux, err := newAPI(cfg.MediaConn)
 	if err != nil {
 		return nil, protocol.Errorf(protocol.ErrInternal, err.Error())
 	}
@@ -124,6 +132,7 @@ func New(cfg Config) (*Engine, error) {
 		cfg:       cfg,
 		appSign:   sign,
 		api:       api,
+		mux:       mux,
 		mixer:     audio.NewMixer(audio.MixerOptions{}),
 		rooms:     make(map[string]*room),
 		logouts:   make(map[string]chan struct{}),
@@ -224,7 +233,9 @@ func (e *Engine) Destroy() {
 		conn.close()
 	}
 	e.wg.Wait()
-
+	if e.mux != nil {
+		e.mux.Close() // after every PeerConnection on it
+	}
 }
 
 // ReleaseView forgets a view's attachment so that it can be used elsewhere;

@@ -114,8 +114,9 @@ func (a *attempt) readAudio(t *webrtc.TrackRemote) {
 			continue
 		}
 		p.stats.audioBytes.Add(uint64(n))
-		// A short gap is concealed (PLC) so that the mix keeps its timing;
-		// late or duplicate packets are dropped.
+		// A short gap is filled so that the mix keeps its timing: the last
+		// lost packet is recovered from this one's in-band FEC, any before
+		// it concealed (PLC). Late or duplicate packets are dropped.
 		gap := int(pkt.SequenceNumber - lastSeq - 1)
 		if started && gap >= 0x8000 {
 			continue
@@ -123,7 +124,13 @@ func (a *attempt) readAudio(t *webrtc.TrackRemote) {
 		if started && gap > 0 && gap <= 5 {
 			if spc, err := dec.PacketSamples(pkt.Payload); err == nil {
 				for i := 0; i < gap; i++ {
-					if k, err := dec.DecodePLC(pcm, spc); err == nil {
+					var k int
+					if i == gap-1 {
+						k, err = dec.DecodeFEC(pkt.Payload, pcm, spc)
+					} else {
+						k, err = dec.DecodePLC(pcm, spc)
+					}
+					if err == nil {
 						src.Push(pcm[:k*2])
 					}
 				}

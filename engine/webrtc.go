@@ -2,12 +2,15 @@ package engine
 
 import (
 	"context"
+	"io"
+	"net"
 	"slices"
 	"time"
 
 	"github.com/pion/dtls/v3"
 	"github.com/pion/ice/v4"
 	"github.com/pion/interceptor"
+	"github.com/pion/interceptor/pkg/nack"
 	"github.com/pion/webrtc/v4"
 
 	"github.com/parley-rtc/parley/server/protocol"
@@ -54,6 +57,9 @@ func opusCodec() webrtc.RTPCodecCapability {
 	return webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeOpus, ClockRate: 48000, Channels: 2, SDPFmtpLine: "minptime=10;useinbandfec=1"}
 }
 
+// nackInterval is how often a receiver asks for the packets it misses.
+const nackInterval = 20 * time.Millisecond
+
 // srtpProfiles are the DTLS-SRTP protection profiles offered, AES-GCM
 // first (docs/security.md); the last is only for peers without GCM.
 var srtpProfiles = []dtls.SRTPProtectionProfile{
@@ -65,28 +71,37 @@ var srtpProfiles = []dtls.SRTPProtectionProfile{
 // reports on the capture clock (rtcpclock.go), host candidates
 // over UDP4 including loopback (a local server is common in development and
 // LAN play), no mDNS.
-func newAPI() (*webrtc.API, error) {
+func newAPI(mediaConn net.PacketConn) (*webrtc.API, io.Closer, error) {
 	m := &webrtc.MediaEngine{}
 	if err := m.RegisterCodec(webrtc.RTPCodecParameters{RTPCodecCapability: vp8Codec(), PayloadType: ptVP8}, webrtc.RTPCodecTypeVideo); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := m.RegisterCodec(webrtc.RTPCodecParameters{RTPCodecCapability: h264Codec(), PayloadType: ptH264}, webrtc.RTPCodecTypeVideo); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := m.RegisterCodec(webrtc.RTPCodecParameters{RTPCodecCapability: opusCodec(), PayloadType: ptOpus}, webrtc.RTPCodecTypeAudio); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	ir := &interceptor.Registry{}
 	ir.Add(captureClockFactory{}) // before pion's reports: it rewrites their video RTP time
-	if err := webrtc.RegisterDefaultInterceptors(m, ir); err != nil {
-		return nil, err
+	// NACKs every 20 ms rather than pion's 100: a lost packet is asked for
+	// again in time for the assembler, which holds a frame a few frames long.
+	if err := webrtc.RegisterDefaultInterceptorsWithOptions(m, ir,
+		webrtc.WithNackGeneratorOptions(nack.GeneratorInterval(nackInterval))); err != nil {
+		return nil, nil, err
 	}
 	s := webrtc.SettingEngine{}
 	s.SetIncludeLoopbackCandidate(true)
 	s.SetICEMulticastDNSMode(ice.MulticastDNSModeDisabled)
 	s.SetNetworkTypes([]webrtc.NetworkType{webrtc.NetworkTypeUDP4})
 	s.SetSRTPProtectionProfiles(srtpProfiles...)
-	return webrtc.NewAPI(webrtc.WithMediaEngine(m), webrtc.WithInterceptorRegistry(ir), webrtc.WithSettingEngine(s)), nil
+	var mux io.Closer
+	if mediaConn != nil {
+		m := webrtc.NewICEUDPMux(nil, mediaConn)
+		s.SetICEUDPMux(m)
+		mux = m
+	}
+	return webrtc.NewAPI(webrtc.WithMediaEngine(m), webrtc.WithInterceptorRegistry(ir), webrtc.WithSettingEngine(s)), mux, nil
 }
 
 // offerGathered creates an offer and waits until its candidates are all in

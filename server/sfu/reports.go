@@ -28,7 +28,10 @@ import (
 func registry(m *webrtc.MediaEngine, lf logging.LoggerFactory) (*interceptor.Registry, error) {
 	reg := &interceptor.Registry{}
 	if err := webrtc.ConfigureNackWithOptions(m, reg,
-		[]nack.GeneratorOption{nack.WithGeneratorLoggerFactory(lf)}, nack.WithResponderLoggerFactory(lf)); err != nil {
+		// NACKs every 20 ms rather than pion's 100 ms: players hold an
+		// incomplete frame only a few frames long.
+		[]nack.GeneratorOption{nack.WithGeneratorLoggerFactory(lf), nack.GeneratorInterval(20 * time.Millisecond)},
+		nack.WithResponderLoggerFactory(lf)); err != nil {
 		return nil, err
 	}
 	rr, err := report.NewReceiverInterceptor(report.WithReceiverLoggerFactory(lf))

@@ -1,5 +1,6 @@
-// Package opus decodes Opus packets with libopus (cgo), including packet
-// loss concealment and in-band FEC. Encoding is done by mediadevices.
+// Package opus encodes and decodes Opus with libopus (cgo): the encoder
+// carries in-band FEC, the decoder conceals lost packets (PLC) and recovers
+// them from the next packet's FEC.
 package opus
 
 import "errors"
@@ -11,7 +12,7 @@ var (
 	// 12000, 16000, 24000, 48000) or channels is not 1 or 2.
 	ErrInvalidConfig = errors.New("opus: invalid sample rate or channel count")
 	// ErrClosed is returned after Close.
-	ErrClosed = errors.New("opus: decoder closed")
+	ErrClosed = errors.New("opus: closed")
 	// ErrEmptyPacket: a zero-length packet. Use DecodePLC for a lost one.
 	ErrEmptyPacket = errors.New("opus: empty packet")
 	// ErrInvalidPacket: libopus could not parse the packet (corrupt, or
