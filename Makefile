@@ -16,6 +16,7 @@
 #   make test-interop  headless Chromium (Debian's) on the debug page against a real
 #                   parleyd --dev and native engines, each way, VP8 and H.264 (docs/web.md)
 #   make web        rebuild the debug page's JavaScript (web/js) from web/src with tsc
+#   make test-network  real calls over impaired links (5 %/20 % loss, jitter, an outage)
 #   make soak       300 engine lifecycles against one server; nothing may stay behind
 #   make load-signal  200 signaling clients logging in and out of 50 rooms for 60 s
 #   make demo       run the demo call (cmd/parley-demo)
@@ -82,14 +83,19 @@ c: deps
 	$(CMAKE) --build $(BUILD) -j $(JOBS)
 
 test: deps
-	$(MAKE) --no-print-directory test-go test-c test-asan test-chaos fuzz soak load-signal-ci test-unity test-cocos test-interop
+	$(MAKE) --no-print-directory test-go test-c test-asan test-chaos fuzz soak load-signal-ci test-network test-unity test-cocos test-interop
 
 test-go: cgo-include
+	@unformatted="$$(gofmt -l $$(git ls-files '*.go'))"; \
+	if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	$(GO) vet ./...
 	scripts/pulse-test-server.sh run $(GO) test -race -count=1 ./...
 
-	@unformatted="$$(gofmt -l $$(git ls-files '*.go'))"; \
-	if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
+# Real calls over impaired links (tests/network): loss, jitter, outages,
+# measured against frame-rate and audio targets; real time, so no -race.
+test-network: cgo-include
+	PARLEY_NETWORK=1 $(GO) test -count=1 -v ./tests/network/
+
 test-c: c
 	scripts/pulse-test-server.sh run $(CTEST) --test-dir $(BUILD) $(CTEST_FLAGS)
 

@@ -5,6 +5,8 @@ package network
 
 import (
 	"context"
+	"fmt"
+	"os"
 	"sync"
 	"testing"
 	"time"
@@ -19,7 +21,16 @@ import (
 	"github.com/parley-rtc/parley/server/config"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+// TestMain runs the scenarios only with PARLEY_NETWORK=1 (make
+// test-network): they are real-time calls measured against frame-rate
+// targets, run without the race detector, one at a time.
+func TestMain(m *testing.M) {
+	if os.Getenv("PARLEY_NETWORK") != "1" {
+		fmt.Println("tests/network: skipped; make test-network runs them (PARLEY_NETWORK=1)")
+		os.Exit(0)
+	}
+	goleak.VerifyTestMain(m)
+}
 
 // call is a publisher A behind an impaired link and a player B on a clean
 // one, through a real server.
