@@ -186,7 +186,7 @@ func (s *Server) routes() http.Handler {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = io.WriteString(w, "ok\n")
 	})
-	mux.Handle("/metrics", metrics.Handler(s.dir))
+	mux.Handle("/metrics", metrics.Handler(s.dir, s.sfu))
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		// Engines pass the bare ws://host:port, so the root upgrades too.
 		if websocket.IsWebSocketUpgrade(r) {

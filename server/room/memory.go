@@ -543,6 +543,9 @@ func (m *Memory) Counts() Counts {
 	c := Counts{Sessions: len(m.sessions), Publications: len(m.pubs)}
 	for _, a := range m.apps {
 		c.Rooms += len(a.rooms)
+		for _, r := range a.rooms {
+			c.Participants += len(r.members)
+		}
 	}
 	return c
 }

@@ -132,4 +132,5 @@ type Directory interface {
 // with at least one member, and live publications, over every app.
 type Counts struct {
 	Sessions, Rooms, Publications int
+	Participants                  int // room memberships: a session in three rooms counts three times
 }

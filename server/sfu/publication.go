@@ -119,14 +119,16 @@ func (p *publication) onTrack(remote *webrtc.TrackRemote, recv *webrtc.RTPReceiv
 	if p.enter() {
 		go p.readRTCP(recv, kind)
 	}
-	forward(remote, local, &p.counts[kind])
+	p.sfu.cnt.tracksIn.Add(1)
+	defer p.sfu.cnt.tracksIn.Add(-1)
+	forward(remote, local, &p.counts[kind], &p.sfu.cnt)
 }
 
 // forward copies RTP from the publisher into the local track, which writes
 // it to every subscriber. The buffer and packet are reused: no allocation
 // per packet. Header extensions are dropped because their IDs were
 // negotiated with the publisher, not with the subscribers.
-func forward(remote *webrtc.TrackRemote, local *webrtc.TrackLocalStaticRTP, cnt *trackCount) {
+func forward(remote *webrtc.TrackRemote, local *webrtc.TrackLocalStaticRTP, cnt *trackCount, sc *counters) {
 	buf := make([]byte, 1500)
 	var pkt rtp.Packet
 	for {
@@ -134,6 +136,9 @@ func forward(remote *webrtc.TrackRemote, local *webrtc.TrackLocalStaticRTP, cnt 
 		if err != nil {
 			return
 		}
+		start := time.Now()
+		sc.packetsIn.Add(1)
+		sc.bytesIn.Add(uint64(n))
 		if pkt.Unmarshal(buf[:n]) != nil {
 			continue
 		}
@@ -141,6 +146,7 @@ func forward(remote *webrtc.TrackRemote, local *webrtc.TrackLocalStaticRTP, cnt 
 		pkt.Header.Extensions = pkt.Header.Extensions[:0]
 		_ = local.WriteRTP(&pkt) // a failing subscriber must not stop the others
 		cnt.add(len(pkt.Payload))
+		sc.observeForward(time.Since(start))
 	}
 }
 
@@ -196,6 +202,8 @@ func (p *publication) keyframeLoop() {
 		}
 		if err := p.pc.WriteRTCP([]rtcp.Packet{&rtcp.PictureLossIndication{MediaSSRC: ssrc}}); err != nil {
 			p.log.Debug("send PLI", "err", err)
+		} else {
+			p.sfu.cnt.plisOut.Add(1)
 		}
 		t.Reset(p.sfu.kfPeriod)
 		select {

@@ -45,6 +45,7 @@ type SFU struct {
 	conn     net.PacketConn
 	log      *slog.Logger
 	kfPeriod time.Duration
+	cnt      counters
 
 	mu     sync.Mutex
 	closed bool
@@ -114,6 +115,7 @@ func New(cfg Config) (*SFU, error) {
 	if err != nil {
 		return nil, err
 	}
+	reg.Add(&outCounter{cnt: &s.cnt})
 
 	se := webrtc.SettingEngine{LoggerFactory: lf}
 	s.mux = webrtc.NewICEUDPMux(lf.NewLogger("udpmux"), cfg.Conn)

@@ -123,6 +123,21 @@ func TestForwardAndKeyframes(t *testing.T) {
 	}
 	waitFor(t, "subscriber PLI at publisher", func() bool { return pub.PLIs.Load() > before })
 
+	// The counters of /metrics saw it all.
+	st := s.Stats()
+	if st.Publications != 1 || st.Subscribers != 1 || st.TracksIn != 2 || st.TracksOut != 2 {
+		t.Errorf("stats count %d publications, %d subscribers, %d tracks in, %d out; want 1, 1, 2, 2",
+			st.Publications, st.Subscribers, st.TracksIn, st.TracksOut)
+	}
+	var observed uint64
+	for _, c := range st.LatencyCounts {
+		observed += c
+	}
+	if st.PacketsIn == 0 || st.PacketsOut == 0 || st.BytesOut < 120*st.PacketsOut || observed == 0 ||
+		observed > st.PacketsIn || st.PLIsIn == 0 || st.PLIsOut < 2 {
+		t.Errorf("stats: %+v", st)
+	}
+
 	// Unpublish closes the subscriber's PeerConnection too; pion's DTLS
 	// close_notify tells the client at once.
 	s.Unpublish(1)

@@ -104,7 +104,11 @@ func (s *subscriber) readRTCP(sender *webrtc.RTPSender) {
 			return
 		}
 		if wantsKeyframe(buf[:n]) {
+			s.pub.sfu.cnt.plisIn.Add(1)
 			s.pub.requestKeyframe()
+		}
+		if k := nackedPackets(buf[:n]); k > 0 {
+			s.pub.sfu.cnt.nacked.Add(uint64(k))
 		}
 		s.answerRRTR(buf[:n], time.Now())
 	}
