@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net/http"
+	"os"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -29,6 +32,8 @@ type loadConfig struct {
 	Duration    time.Duration // the measured window
 	DropEvery   int           // publishers skip every n-th sequence number (tests)
 	ServerPid   int           // the server's process, for /proc; 0: its /metrics
+	ProfileURL  string        // the server's /debug/pprof/profile, or ""
+	ProfileFile string        // where the CPU profile over the window goes
 }
 
 // Timeouts of the setup.
@@ -271,7 +276,7 @@ func (r *run) snapshot(ctx context.Context, tracks []*trackStats) snapshot {
 	} else {
 		s.serverCPU = time.Duration(m[cpuSeconds] * float64(time.Second))
 	}
-	s.serverPackets = m[serverPacketsOut]
+	s.serverPackets = m[metrics.PacketsOut]
 	return s
 }
 
@@ -291,11 +296,20 @@ func (r *run) measure(ctx context.Context, subs []*subscriber, res *result) {
 		m, err := metrics.Scrape(ctx, r.cfg.URL)
 		return int64(m[rssBytes]), err
 	}, 500*time.Millisecond)
+	var prof sync.WaitGroup
+	if r.cfg.ProfileURL != "" {
+		prof.Go(func() {
+			if err := saveProfile(ctx, r.cfg.ProfileURL, r.cfg.Duration, r.cfg.ProfileFile); err != nil {
+				r.errs.add("server profile: %v", err)
+			}
+		})
+	}
 	a := r.snapshot(ctx, tracks)
 	r.measuring.Store(true)
 	loadkit.Sleep(ctx, r.cfg.Duration)
 	r.measuring.Store(false)
 	b := r.snapshot(ctx, tracks)
+	prof.Wait()
 	res.ServerRSSPeak, _ = rss.Stop()
 
 	res.Window = b.at.Sub(a.at)
@@ -415,4 +429,25 @@ func closeAll(clients []*client) {
 		wg.Go(c.close)
 	}
 	wg.Wait()
+}
+
+// saveProfile fetches a CPU profile of d from a pprof URL into file.
+func saveProfile(ctx context.Context, url string, d time.Duration, file string) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, fmt.Sprintf("%s?seconds=%d", url, max(int(d.Seconds()), 1)), nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("GET %s: %s", url, resp.Status)
+	}
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(file, b, 0o644)
 }

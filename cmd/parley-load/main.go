@@ -50,8 +50,6 @@ const (
 const (
 	cpuSeconds = "process_cpu_seconds_total"
 	rssBytes   = "process_resident_memory_bytes"
-	// serverPacketsOut is the server's count of RTP packets it sent.
-	serverPacketsOut = "parley_packets_out_total"
 )
 
 func runMain(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -71,6 +69,7 @@ func runMain(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	bench := fs.Bool("bench", false, "run the scenarios of make bench-sfu and print a table of medians")
 	runs := fs.Int("runs", 3, "with --bench: runs per scenario")
 	only := fs.String("scenarios", "", "with --bench: comma-separated scenario names (default: all)")
+	fs.StringVar(&cfg.ProfileFile, "server-profile", "", "write the started parleyd's CPU profile over the measured window to this file")
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
 	}
@@ -104,7 +103,16 @@ func runMain(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		if *server != "" {
 			return *server, cfg.ServerPid, func() {}, nil
 		}
-		d, err := loadkit.StartParleyd(ctx, *bin, stderr)
+		var extra []string
+		if cfg.ProfileFile != "" {
+			port, err := loadkit.FreePort()
+			if err != nil {
+				return "", 0, nil, err
+			}
+			cfg.ProfileURL = fmt.Sprintf("http://127.0.0.1:%d/debug/pprof/profile", port)
+			extra = []string{"--pprof", fmt.Sprintf("127.0.0.1:%d", port)}
+		}
+		d, err := loadkit.StartParleyd(ctx, *bin, stderr, extra...)
 		if err != nil {
 			return "", 0, nil, err
 		}
@@ -113,6 +121,10 @@ func runMain(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 				fmt.Fprintf(stderr, "parley-load: parleyd: %v\n", err)
 			}
 		}, nil
+	}
+	if cfg.ProfileFile != "" && (*server != "" || *bench) {
+		fmt.Fprintln(stderr, "parley-load: --server-profile needs a parleyd the tool starts, and no --bench")
+		return exitUsage
 	}
 	if *bench {
 		return runBench(ctx, benchConfig{runs: *runs, only: *only, warmup: cfg.Warmup, duration: cfg.Duration},

@@ -53,6 +53,7 @@ func run(ctx context.Context, args []string, stderr io.Writer) int {
 	level := fs.String("log-level", "info", "debug, info, warn or error")
 	devTLS := fs.Bool("dev-tls", false, "serve wss:// with a self-signed certificate made at start (development only)")
 	devCert := fs.String("dev-tls-cert", "parleyd-dev-cert.pem", "where --dev-tls writes its certificate for clients to trust")
+	pprofAddr := fs.String("pprof", "", "serve Go's profiler (/debug/pprof/) on this address, e.g. 127.0.0.1:6060 (off by default)")
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
 	}
@@ -86,6 +87,13 @@ func run(ctx context.Context, args []string, stderr io.Writer) int {
 	}
 
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: lv}))
+	if *pprofAddr != "" {
+		stop, err := servePprof(*pprofAddr, log)
+		if err != nil {
+			return fail(exitFailed, "--pprof: %v", err)
+		}
+		defer stop()
+	}
 	opts := []server.Option{server.WithLogger(log)}
 	if *devTLS {
 		host, _, _ := net.SplitHostPort(cfg.Listen)

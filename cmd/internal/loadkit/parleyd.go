@@ -45,7 +45,7 @@ func BuildParleyd(ctx context.Context, dir string, stderr io.Writer) (string, er
 // extra arguments and waits until it answers /metrics. Its log (warnings and
 // errors only) goes to stderr.
 func StartParleyd(ctx context.Context, bin string, stderr io.Writer, extra ...string) (*Parleyd, error) {
-	port, err := freePort()
+	port, err := FreePort()
 	if err != nil {
 		return nil, err
 	}
@@ -94,8 +94,8 @@ func (p *Parleyd) Stop() error {
 	return p.err
 }
 
-// freePort finds a TCP port free on loopback now.
-func freePort() (int, error) {
+// FreePort finds a TCP port free on loopback now.
+func FreePort() (int, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return 0, err
