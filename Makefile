@@ -19,6 +19,8 @@
 #   make test-network  real calls over impaired links (5 %/20 % loss, jitter, an outage)
 #   make soak       300 engine lifecycles against one server; nothing may stay behind
 #   make load-signal  200 signaling clients logging in and out of 50 rooms for 60 s
+#   make bench-sfu  the SFU under media load: one 720p stream to 10–300 viewers, audio,
+#                   a room of 20 all playing each other; a table of medians (parley-load)
 #   make demo       run the demo call (cmd/parley-demo)
 #   make bench      Go benchmarks, then five measured calls per codec (VP8, H.264)
 #   make clean      remove the build directories
@@ -45,6 +47,8 @@ CMAKE_FLAGS ?=
 CTEST_FLAGS ?= --output-on-failure
 BENCH_ARGS ?=
 LOAD_SIGNAL_ARGS ?=
+BENCH_SFU_RUNS ?= 3
+BENCH_SFU_ARGS ?=
 DEMO_ARGS ?=
 
 LIB := $(abspath $(BUILD))/libparley.so
@@ -59,7 +63,7 @@ export CGO_CXXFLAGS ?= -O2 -g -I$(CGO_INCLUDE)
 
 FUZZTIME ?= 60s
 
-.PHONY: soak load-signal load-signal-ci fuzz all deps cgo-include lib c test test-go test-c test-asan test-chaos memcheck demo bench clean
+.PHONY: soak load-signal load-signal-ci bench-sfu load-media-ci fuzz all deps cgo-include lib c test test-go test-c test-asan test-chaos memcheck demo bench clean
 # The tests measure real-time calls: never run two of these steps at once.
 .NOTPARALLEL:
 
@@ -83,7 +87,7 @@ c: deps
 	$(CMAKE) --build $(BUILD) -j $(JOBS)
 
 test: deps
-	$(MAKE) --no-print-directory test-go test-c test-asan test-chaos fuzz soak load-signal-ci test-network test-unity test-cocos test-interop
+	$(MAKE) --no-print-directory test-go test-c test-asan test-chaos fuzz soak load-signal-ci load-media-ci test-network test-unity test-cocos test-interop
 
 test-go: cgo-include
 	@unformatted="$$(gofmt -l $$(git ls-files '*.go'))"; \
@@ -179,6 +183,18 @@ load-signal: cgo-include
 
 load-signal-ci: cgo-include
 	$(GO) run ./cmd/parley-sigload --clients 200 --rooms 50 --duration 15s
+
+# The SFU under media load (cmd/parley-load, docs/benchmarks.md): a fresh
+# parleyd --dev per run; one 720p publisher to 10, 50, 100, 200, 300 viewers,
+# ten audio publishers to 10, 50, 100 viewers each, a room of 20 publishers
+# playing each other; BENCH_SFU_RUNS runs each, a markdown table of medians.
+bench-sfu: cgo-include
+	$(GO) run ./cmd/parley-load --bench --runs $(BENCH_SFU_RUNS) $(BENCH_SFU_ARGS)
+
+# make test's media load: one 720p publisher to 20 viewers for 10 s against a
+# parleyd; fails unless every viewer receives media without an error.
+load-media-ci: cgo-include
+	$(GO) run ./cmd/parley-load --subscribers 20 --warmup 1s --duration 10s
 
 # Fuzz targets, each for FUZZTIME (CI: 60 s); found inputs stay in the
 # package's testdata/fuzz corpus and run as plain tests from then on.
