@@ -157,6 +157,7 @@ func (c *conn) Deliver(ev room.Event) {
 func (c *conn) readPump() {
 	defer func() {
 		c.shutdown()
+		_ = c.ws.Close() // the writer leaves it open when its write failed
 		c.endSession()
 		c.hub.remove(c)
 		c.hub.wg.Done()
@@ -234,11 +235,22 @@ func peekID(b []byte) uint64 {
 
 func (c *conn) writePump() {
 	ping := time.NewTicker(c.hub.pongWait * 9 / 10)
+	closeWS := true
 	defer func() {
 		ping.Stop()
-		_ = c.ws.Close() // ends the reader too
+		if closeWS {
+			_ = c.ws.Close() // ends the reader too
+		}
 		c.hub.wg.Done()
 	}()
+	// A failed write means the client is gone or going: the reader gets a
+	// second to read what it sent before (a close message tells a client
+	// that closed from one that vanished), then closes the socket itself.
+	writeFailed := func() {
+		closeWS = false
+		_ = c.ws.SetReadDeadline(time.Now().Add(time.Second))
+		c.shutdown()
+	}
 	for {
 		select {
 		case m := <-c.out:
@@ -249,7 +261,7 @@ func (c *conn) writePump() {
 			}
 			_ = c.ws.SetWriteDeadline(time.Now().Add(writeWait))
 			if err := c.ws.WriteMessage(websocket.TextMessage, b); err != nil {
-				c.shutdown()
+				writeFailed()
 				return
 			}
 			if m.close {
@@ -260,7 +272,7 @@ func (c *conn) writePump() {
 		case <-ping.C:
 			_ = c.ws.SetWriteDeadline(time.Now().Add(writeWait))
 			if err := c.ws.WriteMessage(websocket.PingMessage, nil); err != nil {
-				c.shutdown()
+				writeFailed()
 				return
 			}
 		case <-c.closing:

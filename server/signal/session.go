@@ -160,7 +160,7 @@ func (c *conn) endSession() {
 	case keepTaken:
 		return
 	case waitGrace:
-		c.log.Info("connection lost: the session waits for its client", "user", c.userID, "grace", c.hub.grace)
+		c.log.Info("connection lost: the session waits for its client", "user", c.userID, "grace", c.hub.grace, "err", c.readErr)
 		return
 	}
 	c.hub.apply(c.hub.dir.Disconnect(c.id))
