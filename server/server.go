@@ -50,8 +50,8 @@ type Server struct {
 	headerTimeout time.Duration
 	// handshakeTimeout and pongWait are the signaling hub's (0: its
 	// defaults); tests of hostile clients shorten them.
-	grace                      time.Duration // a vanished client's session waits this long (0: 10 s)
 	handshakeTimeout, pongWait time.Duration
+	grace                      time.Duration    // a vanished client's session waits this long (0: 10 s)
 	cert                       *tls.Certificate // nil: plain ws:// unless the config names files
 	devTokens                  bool             // serve /dev/token (WithDevTokens)
 
