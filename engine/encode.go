@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/pion/mediadevices/pkg/codec"
-	"github.com/pion/mediadevices/pkg/codec/openh264"
 	"github.com/pion/mediadevices/pkg/codec/vpx"
 	"github.com/pion/mediadevices/pkg/frame"
 	"github.com/pion/mediadevices/pkg/io/video"
@@ -165,16 +164,9 @@ func (v *videoEncoder) build(w, h int) (codec.ReadCloser, error) {
 	var enc codec.ReadCloser
 	var err error
 	if v.codec == CodecH264 {
-		params, perr := openh264.NewParams()
-		if perr != nil {
-			return nil, perr
-		}
-		params.BitRate = bitrate
-		params.IntraPeriod = uint(v.fps * 4)
-		params.MultipleThreadIdc = 1 // one thread, as for VP8: the other cores are the game's
 		// Frame skipping stays on: openh264's rate control needs it to
 		// hold the bitrate, and a skipped frame simply sends nothing.
-		enc, err = params.BuildVideoEncoder(r, media)
+		enc, err = newH264Enc(w, h, v.fps, bitrate, func() image.Image { return v.cur })
 	} else {
 		params, perr := vpx.NewVP8Params()
 		if perr != nil {

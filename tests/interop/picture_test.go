@@ -112,26 +112,6 @@ func patternFrame(w, h int, n uint32) *picture {
 	return out
 }
 
-// patternFrameBT709 is frame n of the test pattern converted with the
-// BT.709 matrix instead: what a player shows that takes the engine's
-// H.264, which does not say which matrix it is in, for BT.709.
-func patternFrameBT709(w, h int, n uint32) *picture {
-	f := patternI420(w, h, n)
-	out := &picture{w: w, h: h, rgba: make([]byte, w*h*4)}
-	clamp := func(v float64) byte { return byte(min(max(v+0.5, 0), 255)) }
-	for y := range h {
-		for x := range w {
-			yy := 1.164 * (float64(f.Y[y*f.YStride+x]) - 16)
-			u := float64(f.U[y/2*f.UStride+x/2]) - 128
-			v := float64(f.V[y/2*f.VStride+x/2]) - 128
-			i := (y*w + x) * 4
-			out.rgba[i], out.rgba[i+1], out.rgba[i+2], out.rgba[i+3] =
-				clamp(yy+1.793*v), clamp(yy-0.213*u-0.533*v), clamp(yy+2.112*u), 255
-		}
-	}
-	return out
-}
-
 // meanAbsDiff is the mean absolute difference per channel of two pictures
 // of the same size, over the rows from y0 down.
 func meanAbsDiff(a, b *picture, y0 int) float64 {
@@ -153,13 +133,9 @@ func meanAbsDiff(a, b *picture, y0 int) float64 {
 // pattern's code in it reads, then compares the picture with that frame of
 // the pattern below the code band (a sixth of the height: its time bits
 // differ): on average, and in the colour of every part of the gradient.
-//
-// Known engine issue: the engine's H.264 does not signal its colour matrix
-// (BT.601) in the SPS, as Chromium's own H.264 does (colour description 6,
-// SMPTE 170M), and Chromium shows such a stream as BT.709 (greens ~25 levels
-// darker). With allowBT709 a picture that matches the pattern exactly in
-// BT.709 passes with a note; drop it when the engine signals BT.601.
-func checkShowsPattern(t *testing.T, p *page, streamID string, w, h int, allowBT709 bool) {
+// The engine's H.264 signals BT.601 (SMPTE 170M) in its SPS, so Chromium
+// converts it as the engine does.
+func checkShowsPattern(t *testing.T, p *page, streamID string, w, h int) {
 	t.Helper()
 	var got *picture
 	var frame uint32
@@ -184,11 +160,6 @@ func checkShowsPattern(t *testing.T, p *page, streamID string, w, h int, allowBT
 	d, cells, ok := matches(patternFrame(w, h, frame))
 	if ok {
 		t.Logf("the page shows pattern frame %d of %s, %.1f levels off on average", frame, streamID, d)
-		return
-	}
-	if d709, _, ok709 := matches(patternFrameBT709(w, h, frame)); allowBT709 && ok709 {
-		t.Logf("KNOWN ENGINE ISSUE: the page shows pattern frame %d of %s in BT.709 colours (%.1f levels off; %.1f off BT.601): "+
-			"the engine's H.264 does not signal BT.601 in its SPS", frame, streamID, d709, d)
 		return
 	}
 	t.Fatalf("the page shows frame %d of %s %.1f levels off the pattern on average (want ≤ 6), "+

@@ -1,16 +1,11 @@
 package h264_test
 
 import (
-	"image"
 	"testing"
 
+	"github.com/parley-rtc/parley/engine/codec/h264"
 	"github.com/parley-rtc/parley/engine/codec/internal/picture"
 	"github.com/parley-rtc/parley/render"
-	"github.com/pion/mediadevices/pkg/codec"
-	"github.com/pion/mediadevices/pkg/codec/openh264"
-	"github.com/pion/mediadevices/pkg/frame"
-	"github.com/pion/mediadevices/pkg/io/video"
-	"github.com/pion/mediadevices/pkg/prop"
 	"github.com/pion/rtp"
 	"github.com/pion/rtp/codecs"
 )
@@ -30,34 +25,23 @@ var (
 	checkPalette = picture.CheckPalette
 )
 
-// h264Encoder wraps mediadevices' openh264 encoder, the one Parley sends
-// with, set up as the engine sets it up.
+// h264Encoder is Parley's own encoder, the one the engine sends with, with
+// the calls the tests make.
 type h264Encoder struct {
-	enc  codec.ReadCloser
-	next *render.I420
+	enc *h264.Encoder
+	key bool
 }
 
 func newH264Encoder(t testing.TB, w, h, bitrate int) *h264Encoder {
 	t.Helper()
-	p, err := openh264.NewParams()
+	// IDRs only on request, as PLIs ask. Slices are large, so that NAL units
+	// are fragmented (FU-A) as well as aggregated (STAP-A) in the tests.
+	enc, err := h264.NewEncoder(h264.EncoderParams{Width: w, Height: h, FPS: 30, Bitrate: bitrate, MaxSliceBytes: 12800})
 	if err != nil {
 		t.Fatal(err)
 	}
-	p.BitRate = bitrate
-	p.IntraPeriod = 1000 // IDRs only on request, as PLIs ask
-	p.MultipleThreadIdc = 1
-	e := &h264Encoder{}
-	r := video.ReaderFunc(func() (image.Image, func(), error) {
-		f := e.next
-		return &image.YCbCr{Y: f.Y, Cb: f.U, Cr: f.V, YStride: f.YStride, CStride: f.UStride,
-			SubsampleRatio: image.YCbCrSubsampleRatio420, Rect: image.Rect(0, 0, f.Width, f.Height)}, func() {}, nil
-	})
-	e.enc, err = p.BuildVideoEncoder(r, prop.Media{Video: prop.Video{Width: w, Height: h, FrameRate: 30, FrameFormat: frame.FormatI420}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { e.enc.Close() })
-	return e
+	t.Cleanup(enc.Close)
+	return &h264Encoder{enc: enc}
 }
 
 // encode compresses one picture into one Annex-B access unit. The encoder
@@ -75,12 +59,11 @@ func (e *h264Encoder) encode(t testing.TB, f *render.I420) []byte {
 // as it does when a picture costs more than the bitrate allows.
 func (e *h264Encoder) encodeOrSkip(t testing.TB, f *render.I420) []byte {
 	t.Helper()
-	e.next = f
-	data, release, err := e.enc.Read()
+	data, err := e.enc.Encode(f, e.key)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer release()
+	e.key = false
 	if len(data) == 0 {
 		return nil
 	}
@@ -88,12 +71,7 @@ func (e *h264Encoder) encodeOrSkip(t testing.TB, f *render.I420) []byte {
 }
 
 // forceKeyframe is what the engine does on a PLI.
-func (e *h264Encoder) forceKeyframe(t testing.TB) {
-	t.Helper()
-	if err := e.enc.Controller().(codec.KeyFrameController).ForceKeyFrame(); err != nil {
-		t.Fatal(err)
-	}
-}
+func (e *h264Encoder) forceKeyframe(testing.TB) { e.key = true }
 
 // packetizer turns access units into RTP packets the way the engine does.
 type packetizer struct {
