@@ -21,8 +21,8 @@ type publication struct {
 	id    uint64
 	log   *slog.Logger
 	pc    *webrtc.PeerConnection
-	video *webrtc.TrackLocalStaticRTP
-	audio *webrtc.TrackLocalStaticRTP
+	video *fanout
+	audio *fanout
 
 	counts     [2]trackCount // forwarded, by kindVideo and kindAudio
 	videoSSRC  atomic.Uint32 // 0 until the publisher's video arrives
@@ -65,13 +65,13 @@ func newPublication(s *SFU, params PublishParams, kinds offerKinds) (*publicatio
 	if len(kinds.videoCodecs) > 0 && kinds.videoCodecs[0] == webrtc.MimeTypeH264 {
 		vc = h264Codec
 	}
-	if p.video, err = webrtc.NewTrackLocalStaticRTP(vc, "video", label); err != nil {
+	if p.video, err = newFanout(vc, "video", label, videoCacheSize, &s.cnt); err != nil {
 		return nil, err
 	}
-	if p.audio, err = webrtc.NewTrackLocalStaticRTP(audioCodec, "audio", label); err != nil {
+	if p.audio, err = newFanout(audioCodec, "audio", label, audioCacheSize, &s.cnt); err != nil {
 		return nil, err
 	}
-	if p.pc, err = s.api.NewPeerConnection(webrtc.Configuration{}); err != nil {
+	if p.pc, err = s.pubAPI.NewPeerConnection(webrtc.Configuration{}); err != nil {
 		return nil, protocol.Errorf(protocol.ErrInternal, "new PeerConnection: "+err.Error())
 	}
 	p.pc.OnTrack(p.onTrack)
@@ -121,14 +121,15 @@ func (p *publication) onTrack(remote *webrtc.TrackRemote, recv *webrtc.RTPReceiv
 	}
 	p.sfu.cnt.tracksIn.Add(1)
 	defer p.sfu.cnt.tracksIn.Add(-1)
-	forward(remote, local, &p.counts[kind], &p.sfu.cnt)
+	forward(remote, local, &p.counts[kind], p.sfu)
 }
 
-// forward copies RTP from the publisher into the local track, which writes
-// it to every subscriber. The buffer and packet are reused: no allocation
-// per packet. Header extensions are dropped because their IDs were
-// negotiated with the publisher, not with the subscribers.
-func forward(remote *webrtc.TrackRemote, local *webrtc.TrackLocalStaticRTP, cnt *trackCount, sc *counters) {
+// forward reads RTP from the publisher and writes each packet to every
+// subscriber (fanout.write), the socket writes of one packet's fan-out
+// batched. The buffer and packet are reused: no allocation per packet.
+// Header extensions are dropped because their IDs were negotiated with the
+// publisher, not with the subscribers.
+func forward(remote *webrtc.TrackRemote, local *fanout, cnt *trackCount, s *SFU) {
 	buf := make([]byte, 1500)
 	var pkt rtp.Packet
 	for {
@@ -137,16 +138,21 @@ func forward(remote *webrtc.TrackRemote, local *webrtc.TrackLocalStaticRTP, cnt 
 			return
 		}
 		start := time.Now()
-		sc.packetsIn.Add(1)
-		sc.bytesIn.Add(uint64(n))
+		s.cnt.packetsIn.Add(1)
+		s.cnt.bytesIn.Add(uint64(n))
 		if pkt.Unmarshal(buf[:n]) != nil {
 			continue
 		}
 		pkt.Header.Extension = false
 		pkt.Header.Extensions = pkt.Header.Extensions[:0]
-		_ = local.WriteRTP(&pkt) // a failing subscriber must not stop the others
+		if pkt.PaddingSize != 0 && pkt.Header.PaddingSize == 0 {
+			pkt.Header.PaddingSize = pkt.PaddingSize // Marshal pads to it
+		}
+		s.batch.hold()
+		local.write(&pkt.Header, pkt.Payload)
+		s.batch.release()
 		cnt.add(len(pkt.Payload))
-		sc.observeForward(time.Since(start))
+		s.cnt.observeForward(time.Since(start))
 	}
 }
 

@@ -1,9 +1,10 @@
 // Package sfu forwards RTP between PeerConnections with pion/webrtc: one
 // PeerConnection per published stream (the client sends, the server
-// receives) and one per played stream (the server sends). Packets from a
-// publisher are written once into a TrackLocalStaticRTP per kind, which fans
-// them out to every subscriber's RTPSender. All PeerConnections share one UDP
-// socket through an ICE UDP mux, so a server needs one open UDP port.
+// receives) and one per played stream (the server sends). Each packet from
+// a publisher is read once and written by the reading goroutine to every
+// subscriber's sender of its kind (fanout.go), the writes to the socket
+// batched (batch.go). All PeerConnections share one UDP socket through an
+// ICE UDP mux, so a server needs one open UDP port.
 //
 // The package knows publications and subscribers by numbers the caller
 // chooses; who may publish or play what is decided elsewhere (server/room).
@@ -19,6 +20,7 @@ import (
 
 	"github.com/pion/dtls/v3"
 	"github.com/pion/ice/v4"
+	"github.com/pion/interceptor"
 	"github.com/pion/webrtc/v4"
 
 	"github.com/parley-rtc/parley/server/protocol"
@@ -40,8 +42,10 @@ type Config struct {
 
 // SFU is the media side of a server.
 type SFU struct {
-	api      *webrtc.API
+	pubAPI   *webrtc.API // publishers' PeerConnections
+	subAPI   *webrtc.API // subscribers'
 	mux      ice.UDPMux
+	batch    *batchConn // nil when Conn is not a *net.UDPConn
 	conn     net.PacketConn
 	log      *slog.Logger
 	kfPeriod time.Duration
@@ -98,27 +102,29 @@ func New(cfg Config) (*SFU, error) {
 	}
 	lf := slogFactory{log}
 
-	m := &webrtc.MediaEngine{}
-	if err := m.RegisterCodec(webrtc.RTPCodecParameters{RTPCodecCapability: videoCodec, PayloadType: videoPayloadType},
-		webrtc.RTPCodecTypeVideo); err != nil {
-		return nil, err
-	}
-	if err := m.RegisterCodec(webrtc.RTPCodecParameters{RTPCodecCapability: h264Codec, PayloadType: h264PayloadType},
-		webrtc.RTPCodecTypeVideo); err != nil {
-		return nil, err
-	}
-	if err := m.RegisterCodec(webrtc.RTPCodecParameters{RTPCodecCapability: audioCodec, PayloadType: audioPayloadType},
-		webrtc.RTPCodecTypeAudio); err != nil {
-		return nil, err
-	}
-	reg, err := registry(m, lf)
+	// Publishers' and subscribers' PeerConnections negotiate the same
+	// codecs, feedback and header extensions, but only the publishers'
+	// run pion's interceptors (NACK generator, receiver reports, stats,
+	// congestion feedback: what a receiving side needs). A subscriber's
+	// sends go straight to SRTP: the SFU counts them itself, answers NACKs
+	// from each track's packet cache (fanout.go) and forwards sender
+	// reports (reports.go).
+	pubMedia, reg, err := mediaEngine(lf)
 	if err != nil {
 		return nil, err
 	}
-	reg.Add(&outCounter{cnt: &s.cnt})
+	subMedia, _, err := mediaEngine(lf)
+	if err != nil {
+		return nil, err
+	}
 
 	se := webrtc.SettingEngine{LoggerFactory: lf}
-	s.mux = webrtc.NewICEUDPMux(lf.NewLogger("udpmux"), cfg.Conn)
+	conn := cfg.Conn
+	if udp, ok := conn.(*net.UDPConn); ok {
+		s.batch = newBatchConn(udp)
+		conn = s.batch
+	}
+	s.mux = webrtc.NewICEUDPMux(lf.NewLogger("udpmux"), conn)
 	se.SetICEUDPMux(s.mux)
 	se.SetNetworkTypes([]webrtc.NetworkType{webrtc.NetworkTypeUDP4, webrtc.NetworkTypeUDP6})
 	se.SetIncludeLoopbackCandidate(true) // a laptop or LAN server is often reached on 127.0.0.1
@@ -136,8 +142,30 @@ func New(cfg Config) (*SFU, error) {
 			return nil, protocol.Errorf(protocol.ErrServerConfigInvalid, "public_ips: "+err.Error())
 		}
 	}
-	s.api = webrtc.NewAPI(webrtc.WithMediaEngine(m), webrtc.WithInterceptorRegistry(reg), webrtc.WithSettingEngine(se))
+	s.pubAPI = webrtc.NewAPI(webrtc.WithMediaEngine(pubMedia), webrtc.WithInterceptorRegistry(reg), webrtc.WithSettingEngine(se))
+	s.subAPI = webrtc.NewAPI(webrtc.WithMediaEngine(subMedia), webrtc.WithInterceptorRegistry(&interceptor.Registry{}),
+		webrtc.WithSettingEngine(se))
 	return s, nil
+}
+
+// mediaEngine registers the codecs Parley speaks and returns the engine with
+// the interceptors that go with its feedback and header extensions.
+func mediaEngine(lf slogFactory) (*webrtc.MediaEngine, *interceptor.Registry, error) {
+	m := &webrtc.MediaEngine{}
+	if err := m.RegisterCodec(webrtc.RTPCodecParameters{RTPCodecCapability: videoCodec, PayloadType: videoPayloadType},
+		webrtc.RTPCodecTypeVideo); err != nil {
+		return nil, nil, err
+	}
+	if err := m.RegisterCodec(webrtc.RTPCodecParameters{RTPCodecCapability: h264Codec, PayloadType: h264PayloadType},
+		webrtc.RTPCodecTypeVideo); err != nil {
+		return nil, nil, err
+	}
+	if err := m.RegisterCodec(webrtc.RTPCodecParameters{RTPCodecCapability: audioCodec, PayloadType: audioPayloadType},
+		webrtc.RTPCodecTypeAudio); err != nil {
+		return nil, nil, err
+	}
+	reg, err := registry(m, lf)
+	return m, reg, err
 }
 
 // LocalAddr is the UDP address media flows through.

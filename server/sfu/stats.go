@@ -4,9 +4,6 @@ import (
 	"encoding/binary"
 	"sync/atomic"
 	"time"
-
-	"github.com/pion/interceptor"
-	"github.com/pion/rtp"
 )
 
 // Stats are an SFU's running totals since New and its current size, for
@@ -16,6 +13,7 @@ type Stats struct {
 	PacketsIn, BytesIn   uint64 // RTP from publishers (bytes: header and payload)
 	PacketsOut, BytesOut uint64 // RTP to players, retransmissions included
 	NACKedPackets        uint64 // packets players asked for again
+	Retransmits          uint64 // of those, sent again from the track's cache
 	PLIsIn               uint64 // keyframe requests from players (PLI and FIR)
 	PLIsOut              uint64 // PLIs sent to publishers, after merging
 
@@ -40,7 +38,7 @@ var latencyBounds = []time.Duration{
 // counters are the atomics behind Stats.
 type counters struct {
 	packetsIn, bytesIn, packetsOut, bytesOut atomic.Uint64
-	nacked, plisIn, plisOut                  atomic.Uint64
+	nacked, retransmits, plisIn, plisOut     atomic.Uint64
 	tracksIn                                 atomic.Int64
 	latency                                  [14]atomic.Uint64 // len(latencyBounds)+1
 	latencySum                               atomic.Int64
@@ -59,7 +57,8 @@ func (c *counters) observeForward(d time.Duration) {
 func (s *SFU) Stats() Stats {
 	c := &s.cnt
 	st := Stats{PacketsIn: c.packetsIn.Load(), BytesIn: c.bytesIn.Load(), PacketsOut: c.packetsOut.Load(),
-		BytesOut: c.bytesOut.Load(), NACKedPackets: c.nacked.Load(), PLIsIn: c.plisIn.Load(), PLIsOut: c.plisOut.Load(),
+		BytesOut: c.bytesOut.Load(), NACKedPackets: c.nacked.Load(),
+		Retransmits: c.retransmits.Load(), PLIsIn: c.plisIn.Load(), PLIsOut: c.plisOut.Load(),
 		TracksIn: int(c.tracksIn.Load()), LatencyBounds: latencyBounds, LatencySum: time.Duration(c.latencySum.Load())}
 	for i := range c.latency {
 		st.LatencyCounts = append(st.LatencyCounts, c.latency[i].Load())
@@ -92,50 +91,30 @@ func (s *SFU) Stats() Stats {
 	return st
 }
 
-// outCounter is an interceptor that counts every RTP packet the SFU sends
-// to a player.
-type outCounter struct {
-	interceptor.NoOp
-	cnt *counters
-}
-
-func (o *outCounter) NewInterceptor(string) (interceptor.Interceptor, error) { return o, nil }
-
-func (o *outCounter) BindLocalStream(_ *interceptor.StreamInfo, w interceptor.RTPWriter) interceptor.RTPWriter {
-	return interceptor.RTPWriterFunc(func(h *rtp.Header, payload []byte, a interceptor.Attributes) (int, error) {
-		n, err := w.Write(h, payload, a)
-		if err == nil {
-			o.cnt.packetsOut.Add(1)
-			o.cnt.bytesOut.Add(uint64(h.MarshalSize() + len(payload)))
-		}
-		return n, err
-	})
-}
-
-// nackedPackets counts the packets the generic NACKs of a compound RTCP
-// packet ask for (RFC 4585: each item names one packet and a bitmask of
-// the 16 after it).
-func nackedPackets(b []byte) int {
-	k := 0
+// nextNACK finds the next generic NACK (RFC 4585) in a compound RTCP packet
+// and returns the SSRC it is about, the sequence numbers it asks for
+// (appended to seqs[:0]) and what follows it in b; ok is false when there
+// is none.
+func nextNACK(b []byte, seqs []uint16) (ssrc uint32, out []uint16, rest []byte, ok bool) {
 	for len(b) >= 4 {
 		n := (int(binary.BigEndian.Uint16(b[2:4])) + 1) * 4
 		if n > len(b) {
 			break
 		}
 		if b[1] == 205 && b[0]&0x1f == 1 && n >= 12 { // RTPFB, generic NACK
+			out = seqs[:0]
 			for fci := b[12:n]; len(fci) >= 4; fci = fci[4:] {
-				k += 1 + bitCount16(binary.BigEndian.Uint16(fci[2:4]))
+				pid, blp := binary.BigEndian.Uint16(fci[0:2]), binary.BigEndian.Uint16(fci[2:4])
+				out = append(out, pid)
+				for i := range uint16(16) {
+					if blp&(1<<i) != 0 {
+						out = append(out, pid+i+1)
+					}
+				}
 			}
+			return binary.BigEndian.Uint32(b[8:12]), out, b[n:], true
 		}
 		b = b[n:]
 	}
-	return k
-}
-
-func bitCount16(v uint16) int {
-	n := 0
-	for ; v != 0; v &= v - 1 {
-		n++
-	}
-	return n
+	return 0, seqs[:0], nil, false
 }

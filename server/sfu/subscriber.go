@@ -27,7 +27,7 @@ type subscriber struct {
 }
 
 func newSubscriber(p *publication, params PlayParams) (*subscriber, error) {
-	pc, err := p.sfu.api.NewPeerConnection(webrtc.Configuration{})
+	pc, err := p.sfu.subAPI.NewPeerConnection(webrtc.Configuration{})
 	if err != nil {
 		return nil, protocol.Errorf(protocol.ErrInternal, "new PeerConnection: "+err.Error())
 	}
@@ -60,7 +60,7 @@ func (s *subscriber) reportGone() bool {
 // attach adds the publication's tracks for the kinds the offer asked for;
 // pion puts them on the transceivers the remote offer created.
 func (s *subscriber) attach(k offerKinds) error {
-	add := func(t *webrtc.TrackLocalStaticRTP, kind int) error {
+	add := func(t *fanout, kind int) error {
 		sender, err := s.pc.AddTrack(t)
 		if err != nil {
 			return protocol.Errorf(protocol.ErrInternal, "add track: "+err.Error())
@@ -76,7 +76,7 @@ func (s *subscriber) attach(k offerKinds) error {
 			s.has[kind] = true
 		}
 		s.wg.Add(1)
-		go s.readRTCP(sender)
+		go s.readRTCP(sender, t)
 		return nil
 	}
 	if k.video {
@@ -90,14 +90,15 @@ func (s *subscriber) attach(k offerKinds) error {
 	return nil
 }
 
-// readRTCP reads the subscriber's RTCP for one sender. Reading is what
-// feeds the NACK responder, which resends lost packets from its buffer; PLI
-// and FIR become a keyframe request to the publisher; round-trip probes are
-// answered (reports.go). It ends when the
-// PeerConnection closes.
-func (s *subscriber) readRTCP(sender *webrtc.RTPSender) {
+// readRTCP reads the subscriber's RTCP for one sender of track t: NACKs
+// are answered from the track's packet cache, PLI and FIR become a keyframe
+// request to the publisher, round-trip probes are answered (reports.go).
+// It ends when the PeerConnection closes.
+func (s *subscriber) readRTCP(sender *webrtc.RTPSender, t *fanout) {
 	defer s.wg.Done()
 	buf := make([]byte, 1500)
+	scratch := make([]byte, maxPayload)
+	var seqs []uint16
 	for {
 		n, _, err := sender.Read(buf)
 		if err != nil {
@@ -107,8 +108,14 @@ func (s *subscriber) readRTCP(sender *webrtc.RTPSender) {
 			s.pub.sfu.cnt.plisIn.Add(1)
 			s.pub.requestKeyframe()
 		}
-		if k := nackedPackets(buf[:n]); k > 0 {
-			s.pub.sfu.cnt.nacked.Add(uint64(k))
+		for rest := buf[:n]; ; {
+			var ssrc uint32
+			var ok bool
+			if ssrc, seqs, rest, ok = nextNACK(rest, seqs); !ok {
+				break
+			}
+			s.pub.sfu.cnt.nacked.Add(uint64(len(seqs)))
+			t.resend(ssrc, seqs, scratch)
 		}
 		s.answerRRTR(buf[:n], time.Now())
 	}

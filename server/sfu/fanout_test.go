@@ -1,0 +1,183 @@
+package sfu
+
+import (
+	"net"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/pion/interceptor"
+	"github.com/pion/rtp"
+	"github.com/pion/webrtc/v4"
+)
+
+// fakeBinding is a subscriber's side of a Bind: its codecs, SSRC and a
+// writer that records what it is sent.
+type fakeBinding struct {
+	id   string
+	ssrc webrtc.SSRC
+	pt   webrtc.PayloadType
+	got  []rtp.Packet
+}
+
+func (b *fakeBinding) CodecParameters() []webrtc.RTPCodecParameters {
+	return []webrtc.RTPCodecParameters{{RTPCodecCapability: videoCodec, PayloadType: b.pt}}
+}
+func (b *fakeBinding) HeaderExtensions() []webrtc.RTPHeaderExtensionParameter { return nil }
+func (b *fakeBinding) SSRC() webrtc.SSRC                                      { return b.ssrc }
+func (b *fakeBinding) SSRCRetransmission() webrtc.SSRC                        { return 0 }
+func (b *fakeBinding) SSRCForwardErrorCorrection() webrtc.SSRC                { return 0 }
+func (b *fakeBinding) WriteStream() webrtc.TrackLocalWriter                   { return b }
+func (b *fakeBinding) ID() string                                             { return b.id }
+func (b *fakeBinding) RTCPReader() interceptor.RTCPReader                     { return nil }
+func (b *fakeBinding) Write(p []byte) (int, error)                            { return len(p), nil }
+func (b *fakeBinding) WriteRTP(h *rtp.Header, payload []byte) (int, error) {
+	b.got = append(b.got, rtp.Packet{Header: *h, Payload: slices.Clone(payload)})
+	return h.MarshalSize() + len(payload), nil
+}
+
+// TestFanoutWritesAndResends: every bound subscriber gets each packet with
+// its own SSRC and payload type; a NACK gets the cached packet again, to
+// that subscriber only; an unbound one gets nothing more.
+func TestFanoutWritesAndResends(t *testing.T) {
+	var cnt counters
+	f, err := newFanout(videoCodec, "video", "s", 16, &cnt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := &fakeBinding{id: "a", ssrc: 111, pt: 96}
+	b := &fakeBinding{id: "b", ssrc: 222, pt: 100}
+	for _, fb := range []*fakeBinding{a, b} {
+		if _, err := f.Bind(fb); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for seq := uint16(65530); seq != 4; seq++ { // across the wrap
+		h := rtp.Header{Version: 2, SequenceNumber: seq, Timestamp: uint32(seq) * 10, Marker: seq%2 == 0, SSRC: 9}
+		f.write(&h, []byte{byte(seq), 1, 2, 3})
+	}
+	for _, fb := range []*fakeBinding{a, b} {
+		if len(fb.got) != 10 {
+			t.Fatalf("%s got %d packets, want 10", fb.id, len(fb.got))
+		}
+		for _, p := range fb.got {
+			if p.SSRC != uint32(fb.ssrc) || p.PayloadType != uint8(fb.pt) || p.Payload[0] != byte(p.SequenceNumber) {
+				t.Errorf("%s got %+v", fb.id, p)
+			}
+		}
+	}
+	if got := cnt.packetsOut.Load(); got != 20 {
+		t.Errorf("counted %d packets out, want 20", got)
+	}
+
+	buf := make([]byte, maxPayload)
+	if n := f.resend(222, []uint16{65535, 2, 100}, buf); n != 2 {
+		t.Errorf("resent %d, want 2 (100 was never sent)", n)
+	}
+	if len(a.got) != 10 || len(b.got) != 12 {
+		t.Fatalf("after the NACK: a has %d, b %d; want 10 and 12", len(a.got), len(b.got))
+	}
+	re := b.got[10]
+	if re.SequenceNumber != 65535 || re.Timestamp != 655350 || re.Marker || re.SSRC != 222 || re.Payload[0] != 0xff {
+		t.Errorf("resent %+v", re)
+	}
+	if cnt.retransmits.Load() != 2 {
+		t.Errorf("counted %d retransmits", cnt.retransmits.Load())
+	}
+	// Older than the cache: gone.
+	for seq := uint16(4); seq < 40; seq++ {
+		h := rtp.Header{Version: 2, SequenceNumber: seq}
+		f.write(&h, []byte{1})
+	}
+	if n := f.resend(222, []uint16{2}, buf); n != 0 {
+		t.Errorf("a packet past the cache was resent")
+	}
+
+	if err := f.Unbind(a); err != nil {
+		t.Fatal(err)
+	}
+	h := rtp.Header{Version: 2, SequenceNumber: 50}
+	f.write(&h, []byte{1})
+	if len(a.got) != 46 || len(b.got) != 49 {
+		t.Errorf("after unbinding a: a has %d, b %d; want 46 and 49", len(a.got), len(b.got))
+	}
+}
+
+func TestFanoutWriteAllocatesNothing(t *testing.T) {
+	var cnt counters
+	f, err := newFanout(videoCodec, "video", "s", 16, &cnt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 50 {
+		if _, err := f.Bind(&nopBinding{fakeBinding{id: string(rune('a' + i)), ssrc: webrtc.SSRC(i), pt: 96}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	payload := make([]byte, 1000)
+	var h rtp.Header
+	if n := testing.AllocsPerRun(100, func() { h.SequenceNumber++; f.write(&h, payload) }); n != 0 {
+		t.Errorf("%v allocations per packet", n)
+	}
+}
+
+// nopBinding drops what it is sent.
+type nopBinding struct{ fakeBinding }
+
+func (b *nopBinding) WriteStream() webrtc.TrackLocalWriter { return b }
+func (b *nopBinding) WriteRTP(h *rtp.Header, payload []byte) (int, error) {
+	return len(payload) + 12, nil
+}
+
+// TestBatchConn: writes during a hold arrive once it is released, in order;
+// writes outside a hold arrive at once.
+func TestBatchConn(t *testing.T) {
+	rx, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rx.Close()
+	tx, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := newBatchConn(tx)
+	defer b.Close()
+	to := rx.LocalAddr().(*net.UDPAddr).AddrPort()
+	read := func() (byte, bool) {
+		buf := make([]byte, 2000)
+		_ = rx.SetReadDeadline(time.Now().Add(100 * time.Millisecond))
+		n, err := rx.Read(buf)
+		return buf[0], err == nil && n == 1200
+	}
+
+	if _, err := b.WriteToAddrPort(make([]byte, 1200), to); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := read(); !ok {
+		t.Fatal("a write outside a hold did not arrive at once")
+	}
+	b.hold()
+	const n = batchSize + 10 // one full batch goes out by itself
+	for i := range n {
+		p := make([]byte, 1200)
+		p[0] = byte(i)
+		if _, err := b.WriteToAddrPort(p, to); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range batchSize {
+		if v, ok := read(); !ok || v != byte(i) {
+			t.Fatalf("packet %d of the full batch: %d %v", i, v, ok)
+		}
+	}
+	if _, ok := read(); ok {
+		t.Fatal("a packet of the unfinished batch left before the release")
+	}
+	b.release()
+	for i := batchSize; i < n; i++ {
+		if v, ok := read(); !ok || v != byte(i) {
+			t.Fatalf("packet %d after the release: %d %v", i, v, ok)
+		}
+	}
+}
