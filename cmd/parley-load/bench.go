@@ -77,8 +77,8 @@ func runBench(ctx context.Context, cfg benchConfig, start func() (string, int, f
 		}
 	}
 	fmt.Fprintln(stdout)
-	fmt.Fprintln(stdout, "| scenario | tracks | server CPU (% of a core) | µs per packet sent (runs) | loss | forward latency p50 / p99 | server RSS | tool CPU |")
-	fmt.Fprintln(stdout, "|---|---|---|---|---|---|---|---|")
+	fmt.Fprintln(stdout, "| scenario | tracks | server CPU (% of a core) | µs per packet sent (runs) | loss | forward latency p50 / p99 | server fan-out p50 / p99 | server RSS | tool CPU |")
+	fmt.Fprintln(stdout, "|---|---|---|---|---|---|---|---|---|")
 	for _, r := range rows {
 		fmt.Fprintln(stdout, r)
 	}
@@ -104,13 +104,15 @@ func benchRow(sc scenario, rs []*result) string {
 	}
 	core := func(d time.Duration, r *result) float64 { return 100 * d.Seconds() / r.Window.Seconds() }
 	msOf := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
-	return fmt.Sprintf("| %s | %d | %.1f | %.1f (%s) | %.3f %% | %.2f / %.2f ms | %.0f MiB | %.1f |",
+	return fmt.Sprintf("| %s | %d | %.1f | %.1f (%s) | %.3f %% | %.2f / %.2f ms | %.2f / %.2f ms | %.0f MiB | %.1f |",
 		sc.name, rs[0].Tracks,
 		med(func(r *result) float64 { return core(r.ServerCPU, r) }),
 		med(func(r *result) float64 { return r.MicrosPerPacket() }), strings.Join(per, ", "),
 		med(func(r *result) float64 { return 100 * r.LossRatio() }),
 		med(func(r *result) float64 { return msOf(r.Latency.quantile(0.5)) }),
 		med(func(r *result) float64 { return msOf(r.Latency.quantile(0.99)) }),
+		med(func(r *result) float64 { return msOf(r.ServerFwdP50) }),
+		med(func(r *result) float64 { return msOf(r.ServerFwdP99) }),
 		med(func(r *result) float64 { return float64(r.ServerRSSPeak) / (1 << 20) }),
 		med(func(r *result) float64 { return core(r.ToolCPU, r) }))
 }

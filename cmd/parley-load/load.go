@@ -64,8 +64,11 @@ type result struct {
 
 	ServerCPU     time.Duration
 	ServerPackets float64 // packets the server says it sent (0: it does not say)
-	ServerRSSPeak int64
-	ToolCPU       time.Duration
+	// The server's own forward latency (its /metrics histogram: reading a
+	// packet to writing it to the last viewer), by bucket interpolation.
+	ServerFwdP50, ServerFwdP99 time.Duration
+	ServerRSSPeak              int64
+	ToolCPU                    time.Duration
 
 	Errors     int
 	ErrorTexts []string
@@ -259,6 +262,7 @@ type snapshot struct {
 	expected, got, gotOcts []uint64
 	serverCPU, toolCPU     time.Duration
 	serverPackets          float64
+	serverFwd              map[float64]uint64 // cumulative buckets, nil if not scraped
 }
 
 func (r *run) snapshot(ctx context.Context, tracks []*trackStats) snapshot {
@@ -277,6 +281,7 @@ func (r *run) snapshot(ctx context.Context, tracks []*trackStats) snapshot {
 		s.serverCPU = time.Duration(m[cpuSeconds] * float64(time.Second))
 	}
 	s.serverPackets = m[metrics.PacketsOut]
+	s.serverFwd, _ = metrics.ScrapeHistogram(ctx, r.cfg.URL, metrics.ForwardLatency)
 	return s
 }
 
@@ -317,6 +322,8 @@ func (r *run) measure(ctx context.Context, subs []*subscriber, res *result) {
 	res.PLIs = b.plis - a.plis
 	res.ServerCPU, res.ToolCPU = b.serverCPU-a.serverCPU, b.toolCPU-a.toolCPU
 	res.ServerPackets = b.serverPackets - a.serverPackets
+	res.ServerFwdP50 = bucketQuantile(a.serverFwd, b.serverFwd, 0.5)
+	res.ServerFwdP99 = bucketQuantile(a.serverFwd, b.serverFwd, 0.99)
 	for i := range tracks {
 		exp, got := b.expected[i]-a.expected[i], b.got[i]-a.got[i]
 		if got == 0 {

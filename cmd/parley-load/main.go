@@ -183,6 +183,8 @@ func report(w io.Writer, r *result) {
 	fmt.Fprintf(w, "loss            %d of %d (%.3f %%)\n", r.Lost, r.Expected, 100*r.LossRatio())
 	fmt.Fprintf(w, "forward latency p50 %s, p99 %s, mean %s, max %s\n", ms(r.Latency.quantile(0.5)),
 		ms(r.Latency.quantile(0.99)), ms(r.Latency.mean()), ms(r.Latency.quantile(1)))
+	fmt.Fprintf(w, "server fan-out  p50 %s, p99 %s (its /metrics: reading a packet to writing it to the last viewer)\n",
+		ms(r.ServerFwdP50), ms(r.ServerFwdP99))
 	fmt.Fprintf(w, "server CPU      %.1f %% of a core, %.2f µs per packet sent (%.0f packets)\n",
 		100*r.ServerCPU.Seconds()/s, r.MicrosPerPacket(), r.PacketsSent())
 	fmt.Fprintf(w, "server RSS      peak %.1f MiB\n", float64(r.ServerRSSPeak)/(1<<20))

@@ -2,7 +2,9 @@ package main
 
 import (
 	"encoding/binary"
+	"math"
 	"math/bits"
+	"slices"
 	"sync/atomic"
 	"time"
 )
@@ -185,4 +187,36 @@ func parseRTP(b []byte) (seq uint16, payload []byte, ok bool) {
 		return 0, nil, false
 	}
 	return binary.BigEndian.Uint16(b[2:4]), b[off:end], true
+}
+
+// bucketQuantile is quantile q of what a cumulative Prometheus histogram
+// (upper bound in seconds → count) gained from a to b, interpolated
+// linearly within the bucket it falls in; 0 without samples.
+func bucketQuantile(a, b map[float64]uint64, q float64) time.Duration {
+	bounds := make([]float64, 0, len(b))
+	for ub := range b {
+		bounds = append(bounds, ub)
+	}
+	slices.Sort(bounds)
+	if len(bounds) == 0 {
+		return 0
+	}
+	total := b[bounds[len(bounds)-1]] - a[bounds[len(bounds)-1]]
+	if total == 0 {
+		return 0
+	}
+	rank := q * float64(total)
+	lo, below := 0.0, uint64(0)
+	for _, ub := range bounds {
+		n := b[ub] - a[ub]
+		if float64(n) >= rank {
+			if math.IsInf(ub, 1) {
+				ub = lo // past the last bound: its value is unknown, report the bound
+			}
+			frac := (rank - float64(below)) / float64(max(n-below, 1))
+			return time.Duration((lo + frac*(ub-lo)) * float64(time.Second))
+		}
+		lo, below = ub, n
+	}
+	return time.Duration(lo * float64(time.Second))
 }

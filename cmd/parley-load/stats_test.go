@@ -1,6 +1,7 @@
 package main
 
 import (
+	"math"
 	"testing"
 	"time"
 )
@@ -75,5 +76,20 @@ func TestHistogram(t *testing.T) {
 	}
 	if b := bucketOf(1 << 62); b != len(h.counts)-1 {
 		t.Errorf("a century lands in bucket %d", b)
+	}
+}
+
+func TestBucketQuantile(t *testing.T) {
+	inf := math.Inf(1)
+	a := map[float64]uint64{0.001: 5, 0.002: 5, inf: 5}
+	b := map[float64]uint64{0.001: 55, 0.002: 105, inf: 105} // 50 in (0, 1 ms], 50 in (1, 2 ms]
+	if got := bucketQuantile(a, b, 0.5); got != time.Millisecond {
+		t.Errorf("p50 %v, want 1 ms", got)
+	}
+	if got := bucketQuantile(a, b, 0.75); got != 1500*time.Microsecond {
+		t.Errorf("p75 %v, want 1.5 ms", got)
+	}
+	if got := bucketQuantile(nil, nil, 0.5); got != 0 {
+		t.Errorf("no histogram: %v", got)
 	}
 }

@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"strings"
 
+	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
 )
@@ -17,6 +19,33 @@ import (
 // gauges, go_goroutines, process_resident_memory_bytes,
 // process_cpu_seconds_total, …): load tests and tests need no more.
 func Scrape(ctx context.Context, serverURL string) (map[string]float64, error) {
+	fams, err := scrape(ctx, serverURL)
+	if err != nil {
+		return nil, err
+	}
+	return values(fams), nil
+}
+
+// ScrapeHistogram reads one histogram of a running server's /metrics: the
+// cumulative count of each bucket by upper bound (+Inf included).
+func ScrapeHistogram(ctx context.Context, serverURL, name string) (map[float64]uint64, error) {
+	fams, err := scrape(ctx, serverURL)
+	if err != nil {
+		return nil, err
+	}
+	f, ok := fams[name]
+	if !ok || len(f.GetMetric()) == 0 || f.GetMetric()[0].GetHistogram() == nil {
+		return nil, fmt.Errorf("no histogram %s", name)
+	}
+	h := f.GetMetric()[0].GetHistogram()
+	out := map[float64]uint64{math.Inf(1): h.GetSampleCount()}
+	for _, b := range h.GetBucket() {
+		out[b.GetUpperBound()] = b.GetCumulativeCount()
+	}
+	return out, nil
+}
+
+func scrape(ctx context.Context, serverURL string) (map[string]*dto.MetricFamily, error) {
 	u := strings.TrimSuffix(serverURL, "/")
 	u = strings.Replace(u, "ws://", "http://", 1)
 	u = strings.Replace(u, "wss://", "https://", 1)
@@ -32,17 +61,25 @@ func Scrape(ctx context.Context, serverURL string) (map[string]float64, error) {
 	if resp.StatusCode != http.StatusOK {
 		return nil, fmt.Errorf("GET %s: %s", req.URL, resp.Status)
 	}
-	return Values(resp.Body)
+	return parse(resp.Body)
+}
+
+func parse(r io.Reader) (map[string]*dto.MetricFamily, error) {
+	p := expfmt.NewTextParser(model.UTF8Validation)
+	return p.TextToMetricFamilies(r)
 }
 
 // Values parses the Prometheus text format and returns every gauge and
 // counter without labels, by name.
 func Values(r io.Reader) (map[string]float64, error) {
-	p := expfmt.NewTextParser(model.UTF8Validation)
-	fams, err := p.TextToMetricFamilies(r)
+	fams, err := parse(r)
 	if err != nil {
 		return nil, err
 	}
+	return values(fams), nil
+}
+
+func values(fams map[string]*dto.MetricFamily) map[string]float64 {
 	out := map[string]float64{}
 	for name, f := range fams {
 		for _, m := range f.GetMetric() {
@@ -56,5 +93,5 @@ func Values(r io.Reader) (map[string]float64, error) {
 			}
 		}
 	}
-	return out, nil
+	return out
 }
