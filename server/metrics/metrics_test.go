@@ -1,6 +1,8 @@
 package metrics
 
 import (
+	"context"
+	"math"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -50,5 +52,22 @@ func TestMediaMetrics(t *testing.T) {
 		if !strings.Contains(body, line+"\n") {
 			t.Errorf("no %q in\n%s", line, body)
 		}
+	}
+}
+
+// TestScrapeHistogram: a load tool reads the forward latency back as
+// cumulative buckets.
+func TestScrapeHistogram(t *testing.T) {
+	srv := httptest.NewServer(Handler(fakeDir{}, fakeMedia{}))
+	defer srv.Close()
+	h, err := ScrapeHistogram(context.Background(), srv.URL, ForwardLatency)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h[0.001] != 7 || h[0.01] != 9 || h[math.Inf(1)] != 10 || len(h) != 3 {
+		t.Errorf("scraped histogram %v", h)
+	}
+	if _, err := ScrapeHistogram(context.Background(), srv.URL, Sessions); err == nil {
+		t.Error("a gauge scraped as a histogram")
 	}
 }
