@@ -20,8 +20,10 @@ const (
 
 	// DefaultHoldFrames is how many newer frames may complete while the
 	// assembler still waits for a missing packet of an older one: about
-	// 100 ms at 30 fps, enough for a NACK retransmission on a sane link.
-	DefaultHoldFrames = 3
+	// 200 ms at 30 fps, enough for a NACK (sent within 20 ms) and its
+	// retransmission over a 150 ms round trip. It costs latency only while a
+	// packet is missing (tests/network measures it).
+	DefaultHoldFrames = 6
 
 	// DefaultKeyframeRetryFrames is how many frames the assembler skips
 	// while waiting for a keyframe before it asks for one again, so a lost
