@@ -67,6 +67,7 @@ type result struct {
 	// The server's own forward latency (its /metrics histogram: reading a
 	// packet to writing it to the last viewer), by bucket interpolation.
 	ServerFwdP50, ServerFwdP99 time.Duration
+	ServerMallocs              float64 // heap allocations the server made (go_memstats_mallocs_total)
 	ServerRSSPeak              int64
 	ToolCPU                    time.Duration
 
@@ -261,7 +262,7 @@ type snapshot struct {
 	plis                   uint64
 	expected, got, gotOcts []uint64
 	serverCPU, toolCPU     time.Duration
-	serverPackets          float64
+	serverPackets, mallocs float64
 	serverFwd              map[float64]uint64 // cumulative buckets, nil if not scraped
 }
 
@@ -280,7 +281,7 @@ func (r *run) snapshot(ctx context.Context, tracks []*trackStats) snapshot {
 	} else {
 		s.serverCPU = time.Duration(m[cpuSeconds] * float64(time.Second))
 	}
-	s.serverPackets = m[metrics.PacketsOut]
+	s.serverPackets, s.mallocs = m[metrics.PacketsOut], m[mallocs]
 	s.serverFwd, _ = metrics.ScrapeHistogram(ctx, r.cfg.URL, metrics.ForwardLatency)
 	return s
 }
@@ -322,6 +323,7 @@ func (r *run) measure(ctx context.Context, subs []*subscriber, res *result) {
 	res.PLIs = b.plis - a.plis
 	res.ServerCPU, res.ToolCPU = b.serverCPU-a.serverCPU, b.toolCPU-a.toolCPU
 	res.ServerPackets = b.serverPackets - a.serverPackets
+	res.ServerMallocs = b.mallocs - a.mallocs
 	res.ServerFwdP50 = bucketQuantile(a.serverFwd, b.serverFwd, 0.5)
 	res.ServerFwdP99 = bucketQuantile(a.serverFwd, b.serverFwd, 0.99)
 	for i := range tracks {

@@ -50,6 +50,7 @@ const (
 const (
 	cpuSeconds = "process_cpu_seconds_total"
 	rssBytes   = "process_resident_memory_bytes"
+	mallocs    = "go_memstats_mallocs_total"
 )
 
 func runMain(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -187,7 +188,8 @@ func report(w io.Writer, r *result) {
 		ms(r.ServerFwdP50), ms(r.ServerFwdP99))
 	fmt.Fprintf(w, "server CPU      %.1f %% of a core, %.2f µs per packet sent (%.0f packets)\n",
 		100*r.ServerCPU.Seconds()/s, r.MicrosPerPacket(), r.PacketsSent())
-	fmt.Fprintf(w, "server RSS      peak %.1f MiB\n", float64(r.ServerRSSPeak)/(1<<20))
+	fmt.Fprintf(w, "server RSS      peak %.1f MiB; %.3f heap allocations per packet sent\n",
+		float64(r.ServerRSSPeak)/(1<<20), r.ServerMallocs/max(r.PacketsSent(), 1))
 	fmt.Fprintf(w, "tool CPU        %.1f %% of a core\n", 100*r.ToolCPU.Seconds()/s)
 	fmt.Fprintf(w, "keyframe reqs   %d reached the publishers\n", r.PLIs)
 	fmt.Fprintf(w, "errors          %d\n", r.Errors)
