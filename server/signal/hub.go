@@ -130,6 +130,15 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	go c.readPump()
 }
 
+// NewSessionID and NewPublicationID hand out the hub's session and
+// publication numbers to another front end that puts sessions into the
+// same directory and SFU (server/whip), so no two sessions or publications
+// ever share one.
+func (h *Hub) NewSessionID() room.SessionID { return room.SessionID(h.nextSession.Add(1)) }
+
+// NewPublicationID: see NewSessionID.
+func (h *Hub) NewPublicationID() room.PublicationID { return room.PublicationID(h.nextPub.Add(1)) }
+
 func (h *Hub) remove(c *conn) {
 	h.mu.Lock()
 	delete(h.conns, c)

@@ -137,3 +137,14 @@ func ExpiryUnverified(tok string) (time.Time, error) {
 	}
 	return rc.ExpiresAt.Time, nil
 }
+
+// AppIDUnverified reads a token's app ID without checking its signature: for
+// a server that serves several apps and is handed a bare token (WHIP, WHEP),
+// to pick the secret to Verify it with. Never base an access decision on it.
+func AppIDUnverified(tok string) (uint32, error) {
+	var jc jwtClaims
+	if _, _, err := jwt.NewParser().ParseUnverified(tok, &jc); err != nil || jc.AppID == 0 {
+		return 0, protocol.Errorf(protocol.ErrRoomAuthFailed, "authentication failed")
+	}
+	return jc.AppID, nil
+}
