@@ -24,6 +24,7 @@ import (
 	"github.com/parley-rtc/parley/server/room"
 	"github.com/parley-rtc/parley/server/sfu"
 	"github.com/parley-rtc/parley/server/signal"
+	"github.com/parley-rtc/parley/server/whip"
 )
 
 // Option changes how New builds a Server.
@@ -63,6 +64,7 @@ type Server struct {
 	http    *http.Server
 	sfu     *sfu.SFU
 	hub     *signal.Hub
+	whip    *whip.Handler // WHIP and WHEP (docs/whip-whep.md)
 	serving chan struct{} // closed when the HTTP serve loop has returned
 }
 
@@ -125,6 +127,7 @@ func (s *Server) Start(ctx context.Context) error {
 	s.udpAddr = udp.LocalAddr()
 	s.hub = signal.NewHub(signal.Config{Apps: s.cfg.Apps, Directory: s.dir, SFU: media, Logger: s.log, Limits: s.cfg.Limits,
 		HandshakeTimeout: s.handshakeTimeout, PongWait: s.pongWait, Grace: s.grace})
+	s.whip = whip.New(whip.Config{Apps: s.cfg.Apps, Directory: s.dir, SFU: media, IDs: s.hub, Logger: s.log})
 	s.http = &http.Server{Handler: s.routes(), ReadHeaderTimeout: s.headerTimeout,
 		ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelDebug)}
 	s.url = scheme + net.JoinHostPort(clientHost(tcp.IP), strconv.Itoa(tcp.Port))
@@ -198,6 +201,7 @@ func (s *Server) routes() http.Handler {
 	if s.devTokens {
 		mux.HandleFunc("/dev/token", s.serveDevToken)
 	}
+	s.whip.Register(mux)
 	return mux
 }
 
@@ -234,6 +238,7 @@ func (s *Server) Close() error {
 	s.sfu.ClosePeers()
 	err := s.http.Close() // listener and plain HTTP connections; websockets are the hub's
 	s.hub.Close()
+	s.whip.Close()
 	<-s.serving
 	if e := s.sfu.Close(); err == nil {
 		err = e
