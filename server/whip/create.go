@@ -79,7 +79,7 @@ func (h *Handler) create(k kind, w http.ResponseWriter, r *http.Request) {
 		answer, err = h.play(r.Context(), s, offer)
 	}
 	if err == nil && !h.register(s) {
-		h.endSession(s)
+		h.endSession(s, "the server is shutting down")
 		err = errClosing
 	}
 	if err != nil {
@@ -234,7 +234,7 @@ func (h *Handler) publish(ctx context.Context, s *session, o offer, cl token.Cla
 func (h *Handler) play(ctx context.Context, s *session, o offer) (string, error) {
 	m := s.m
 	if old := m.find(play, s.stream); old != nil {
-		h.endSession(old)
+		h.endSession(old, "a new WHEP session of the user for the stream")
 	}
 	snap, err := h.join(m, s.room)
 	if err != nil {

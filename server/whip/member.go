@@ -101,24 +101,29 @@ func (k memberSink) Deliver(ev room.Event) {
 		h.spawn(func() { h.onKicked(m) })
 	case protocol.PublishStopped:
 		seq := m.seq.Add(1)
-		h.spawn(func() { h.onEnded(m, publish, d.StreamID, seq) })
+		h.spawn(func() { h.onEnded(m, publish, d.StreamID, seq, d.Code) })
 	case protocol.PlayStopped:
 		seq := m.seq.Add(1)
-		h.spawn(func() { h.onEnded(m, play, d.StreamID, seq) })
+		h.spawn(func() { h.onEnded(m, play, d.StreamID, seq, d.Code) })
 	}
 }
 
 // onEnded ends the session whose publication or play the directory ended
 // (network, token expiry, the publisher left), unless the session is newer
-// than the event.
-func (h *Handler) onEnded(m *member, k kind, streamID string, seq uint64) {
+// than the event. code is the directory's reason: a network failure, an
+// expired token, or none when the played stream ended.
+func (h *Handler) onEnded(m *member, k kind, streamID string, seq uint64, code protocol.Code) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.gone {
 		return
 	}
 	if s := m.find(k, streamID); s != nil && s.seq < seq {
-		h.endSession(s)
+		why := "the stream ended"
+		if code != protocol.OK {
+			why = code.Name()
+		}
+		h.endSession(s, why)
 		h.tidy(m)
 	}
 }
@@ -130,7 +135,7 @@ func (h *Handler) onKicked(m *member) {
 	defer m.mu.Unlock()
 	if !m.gone {
 		h.log.Info("WHIP/WHEP user logged in elsewhere: its sessions end", "app", m.key.app, "user", m.key.user)
-		h.endMember(m)
+		h.endMember(m, "the user logged in elsewhere")
 	}
 }
 
@@ -159,7 +164,7 @@ func (h *Handler) lockMember(app uint32, user string) (*member, error) {
 		h.mu.Unlock()
 		m.mu.Lock()
 		if m.kicked.Load() && !m.gone {
-			h.endMember(m) // a new member logs in again
+			h.endMember(m, "the user logged in elsewhere") // a new member logs in again
 		}
 		if !m.gone {
 			return m, nil
@@ -169,8 +174,8 @@ func (h *Handler) lockMember(app uint32, user string) (*member, error) {
 }
 
 // endSession ends a session of m (m.mu held): its publication or play ends,
-// its URL is forgotten. The caller tidies m afterwards.
-func (h *Handler) endSession(s *session) {
+// its URL is forgotten. why goes to the log. The caller tidies m afterwards.
+func (h *Handler) endSession(s *session, why string) {
 	m := s.m
 	if _, ok := m.sessions[s]; !ok {
 		return
@@ -187,7 +192,7 @@ func (h *Handler) endSession(s *session) {
 	} else {
 		h.apply(h.dir.StopPlay(m.id, s.stream))
 	}
-	s.log.Info(s.kind.String() + " session ended")
+	s.log.Info(s.kind.String()+" session ended", "by", why)
 }
 
 // tidy logs m out of the rooms none of its sessions needs any more, and
@@ -213,9 +218,9 @@ func (h *Handler) tidy(m *member) {
 }
 
 // endMember ends every session of m and disconnects it (m.mu held).
-func (h *Handler) endMember(m *member) {
+func (h *Handler) endMember(m *member, why string) {
 	for s := range m.sessions {
-		h.endSession(s)
+		h.endSession(s, why)
 	}
 	h.dropMember(m)
 }

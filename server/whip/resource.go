@@ -42,7 +42,7 @@ func (h *Handler) serveSession(k kind, w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if r.Method == http.MethodDelete {
-		h.endSession(s)
+		h.endSession(s, "DELETE")
 		h.tidy(m)
 		w.WriteHeader(http.StatusOK)
 		return

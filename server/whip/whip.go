@@ -103,7 +103,7 @@ func (h *Handler) Close() {
 	h.mu.Unlock()
 	for _, m := range members {
 		m.mu.Lock()
-		h.endMember(m)
+		h.endMember(m, "the server is shutting down")
 		m.mu.Unlock()
 	}
 	h.wg.Wait()
