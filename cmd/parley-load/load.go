@@ -55,11 +55,12 @@ type result struct {
 	Silent        int // tracks that received nothing in the window
 	Window        time.Duration
 
-	SentPackets, SentOctets uint64 // by the publishers
-	Dropped                 uint64 // sequence numbers skipped on purpose
-	GotPackets, GotOctets   uint64 // distinct packets and payload bytes that arrived
-	Expected, Lost          uint64 // by sequence numbers
-	PLIs                    uint64 // keyframe requests that reached publishers
+	SentPackets, SentOctets uint64  // by the publishers
+	Dropped                 uint64  // sequence numbers skipped on purpose
+	Nominal                 float64 // what the publishers should have sent in the window
+	GotPackets, GotOctets   uint64  // distinct packets and payload bytes that arrived
+	Expected, Lost          uint64  // by sequence numbers
+	PLIs                    uint64  // keyframe requests that reached publishers
 	Latency                 histogram
 
 	ServerCPU     time.Duration
@@ -81,6 +82,13 @@ func (r *result) LossRatio() float64 {
 		return 0
 	}
 	return float64(r.Lost) / float64(r.Expected)
+}
+
+// Starved says the publishers sent less than 95 % of their rate: the
+// machine did not give the tool the CPU it needed (other processes), and
+// the run's figures describe that contention, not the server.
+func (r *result) Starved() bool {
+	return float64(r.SentPackets+r.Dropped) < 0.95*r.Nominal
 }
 
 // PacketsSent is the packets the server sent in the window: its own count
@@ -319,6 +327,7 @@ func (r *run) measure(ctx context.Context, subs []*subscriber, res *result) {
 	res.ServerRSSPeak, _ = rss.Stop()
 
 	res.Window = b.at.Sub(a.at)
+	res.Nominal = float64(r.cfg.Publishers) * r.cfg.Profile.packetRate() * res.Window.Seconds()
 	res.SentPackets, res.SentOctets, res.Dropped = b.sent-a.sent, b.octets-a.octets, b.dropped-a.dropped
 	res.PLIs = b.plis - a.plis
 	res.ServerCPU, res.ToolCPU = b.serverCPU-a.serverCPU, b.toolCPU-a.toolCPU

@@ -177,8 +177,11 @@ func describe(w io.Writer, cfg loadConfig) {
 func report(w io.Writer, r *result) {
 	s := r.Window.Seconds()
 	fmt.Fprintf(w, "window          %.1f s; %d subscriptions, %d tracks\n", s, r.Subscriptions, r.Tracks)
-	fmt.Fprintf(w, "sent            %d packets, %.1f MB of payload by the publishers (%d skipped on purpose)\n",
-		r.SentPackets, float64(r.SentOctets)/1e6, r.Dropped)
+	fmt.Fprintf(w, "sent            %d packets, %.1f MB of payload by the publishers (%d skipped on purpose), %.0f %% of their rate\n",
+		r.SentPackets, float64(r.SentOctets)/1e6, r.Dropped, 100*float64(r.SentPackets+r.Dropped)/max(r.Nominal, 1))
+	if r.Starved() {
+		fmt.Fprintln(w, "STARVED         the publishers fell behind: the machine is busy, the figures describe that")
+	}
 	fmt.Fprintf(w, "received        %d packets, %.1f MB of payload: %.0f packets/s, %.1f Mbit/s; %d tracks silent\n",
 		r.GotPackets, float64(r.GotOctets)/1e6, float64(r.GotPackets)/s, float64(r.GotOctets)*8/s/1e6, r.Silent)
 	fmt.Fprintf(w, "loss            %d of %d (%.3f %%)\n", r.Lost, r.Expected, 100*r.LossRatio())

@@ -24,6 +24,15 @@ type profile struct {
 	AudioPayload int // bytes of each 20 ms Opus-like packet (0: no audio)
 }
 
+// packetRate is the packets per second a publisher of the profile sends.
+func (p profile) packetRate() float64 {
+	r := float64(p.VideoPPS)
+	if p.AudioPayload > 0 {
+		r += 50
+	}
+	return r
+}
+
 // profiles the tool knows. 720p is the issue's: one 720p layer of about
 // 1.5 Mbit/s in about 175 packets/s. 360p+audio is a player's camera in a
 // room where everyone sees everyone.
