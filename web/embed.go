@@ -10,7 +10,7 @@ import (
 	"io/fs"
 )
 
-//go:embed index.html style.css js/*.js
+//go:embed index.html whep.html style.css js/*.js
 var files embed.FS
 
 // FS is the page's files, rooted at the page: index.html, style.css and

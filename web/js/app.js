@@ -7,6 +7,7 @@
 // logs in, publishes and plays at once; window.parley exposes the event log,
 // the latest stats, the room's users and streams, and the page's actions.
 import { ErrorCode, ParleyClient, ParleyError, UpdateType, errorName, } from "./parley-client.js";
+import { grabVideo } from "./grab.js";
 const params = new URLSearchParams(location.search);
 const t0 = performance.now();
 function el(id) {
@@ -385,20 +386,7 @@ function removeVideo(streamID) {
 }
 function grab(streamID) {
     const v = streamID === page.publishing ? el("preview") : videos.get(streamID);
-    if (!v || v.videoWidth === 0)
-        return null;
-    const canvas = document.createElement("canvas");
-    canvas.width = v.videoWidth;
-    canvas.height = v.videoHeight;
-    const ctx = canvas.getContext("2d", { willReadFrequently: true });
-    if (!ctx)
-        return null;
-    ctx.drawImage(v, 0, 0);
-    const px = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
-    let bin = "";
-    for (let i = 0; i < px.length; i += 0x8000)
-        bin += String.fromCharCode(...px.subarray(i, i + 0x8000));
-    return { width: canvas.width, height: canvas.height, rgba: btoa(bin) };
+    return v ? grabVideo(v) : null;
 }
 const lastTotals = new Map();
 async function sample(streamID, pc, direction) {

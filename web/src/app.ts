@@ -19,6 +19,7 @@ import {
   type User,
   type VideoCodec,
 } from "./parley-client.js";
+import { grabVideo, type Grab } from "./grab.js";
 
 /** One line of the event log: its type, ms since the page loaded, and details. */
 export interface LogEntry {
@@ -40,13 +41,6 @@ export interface StreamStats {
   framesDecoded: number;
   framesEncoded: number;
   audioLevel: number; // 0..1
-}
-
-/** A picture grabbed from a video element: RGBA, base64. */
-export interface Grab {
-  width: number;
-  height: number;
-  rgba: string;
 }
 
 /** window.parley: the page's state and actions, for tests and the console. */
@@ -454,17 +448,7 @@ function removeVideo(streamID: string): void {
 
 function grab(streamID: string): Grab | null {
   const v = streamID === page.publishing ? el<HTMLVideoElement>("preview") : videos.get(streamID);
-  if (!v || v.videoWidth === 0) return null;
-  const canvas = document.createElement("canvas");
-  canvas.width = v.videoWidth;
-  canvas.height = v.videoHeight;
-  const ctx = canvas.getContext("2d", { willReadFrequently: true });
-  if (!ctx) return null;
-  ctx.drawImage(v, 0, 0);
-  const px = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
-  let bin = "";
-  for (let i = 0; i < px.length; i += 0x8000) bin += String.fromCharCode(...px.subarray(i, i + 0x8000));
-  return { width: canvas.width, height: canvas.height, rgba: btoa(bin) };
+  return v ? grabVideo(v) : null;
 }
 
 // ---- stats
