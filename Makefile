@@ -15,6 +15,8 @@
 #                   the native plugin's glue built through its CMake config
 #   make test-interop  headless Chromium (Debian's) on the debug page against a real
 #                   parleyd --dev and native engines, each way, VP8 and H.264 (docs/web.md)
+#   make test-whip  WHIP and WHEP with third-party clients: Debian's simple-whip-client
+#                   publishes to parleyd for a native engine, Chromium plays through WHEP
 #   make web        rebuild the debug page's JavaScript (web/js) from web/src with tsc
 #   make test-network  real calls over impaired links (5 %/20 % loss, jitter, an outage)
 #   make soak       300 engine lifecycles against one server; nothing may stay behind
@@ -87,7 +89,7 @@ c: deps
 	$(CMAKE) --build $(BUILD) -j $(JOBS)
 
 test: deps
-	$(MAKE) --no-print-directory test-go test-c test-asan test-chaos fuzz soak load-signal-ci load-media-ci test-network test-unity test-cocos test-interop
+	$(MAKE) --no-print-directory test-go test-c test-asan test-chaos fuzz soak load-signal-ci load-media-ci test-network test-unity test-cocos test-interop test-whip
 
 test-go: cgo-include
 	@unformatted="$$(gofmt -l $$(git ls-files '*.go'))"; \
@@ -152,6 +154,16 @@ web-check:
 test-interop: deps web-check
 	cd tests/interop && $(NPM_CI)
 	PARLEY_INTEROP=1 $(GO) test -race -count=1 -v -timeout 5m ./tests/interop/
+
+# WHIP and WHEP interop (tests/interop, docs/whip-whep.md): Debian's
+# simple-whip-client (GStreamer's webrtcbin, scripts/deps.sh) publishes the
+# test picture and a tone to a real parleyd and a native engine plays it;
+# headless Chromium plays an engine's stream on parleyd's WHEP player
+# (web/whep.html). VP8 and H.264 each.
+.PHONY: test-whip
+test-whip: deps web-check
+	cd tests/interop && $(NPM_CI)
+	PARLEY_INTEROP=1 PARLEY_WHIP=1 $(GO) test -race -count=1 -v -timeout 5m -run '^TestWH(IP|EP)' ./tests/interop/
 
 # The C programs under valgrind memcheck (tests/c/go.supp hides the Go runtime).
 memcheck: c

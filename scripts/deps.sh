@@ -26,6 +26,7 @@ packages=(
   pulseaudio pulseaudio-utils      # a private server with a null sink for the real audio device tests
   mono-devel libnunit-cil-dev nunit-console # the Unity package's C# and its NUnit tests (make test-unity)
   chromium                         # headless browser of the interop tests (make test-interop; playwright-core drives it)
+  simple-whip-client               # a GStreamer WHIP client, whip-client (make test-whip)
 )
 
 missing=()

@@ -71,3 +71,17 @@ func TestServerServesWHIP(t *testing.T) {
 		t.Fatalf("after Close the directory holds %+v", c)
 	}
 }
+
+// The WHEP player page and its scripts are served beside the debug page.
+func TestWHEPPlayerIsServed(t *testing.T) {
+	s := startServer(t)
+	code, ctype, body := httpGet(t, s, "/whep.html")
+	if code != 200 || !strings.HasPrefix(ctype, "text/html") || !strings.Contains(body, `src="js/whep-page.js"`) {
+		t.Fatalf("/whep.html: %d %s %.200q", code, ctype, body)
+	}
+	for _, p := range []string{"/js/whep-page.js", "/js/whep-client.js", "/js/grab.js"} {
+		if code, ctype, body := httpGet(t, s, p); code != 200 || !strings.HasPrefix(ctype, "text/javascript") || body == "" {
+			t.Errorf("%s: %d %s, %d bytes", p, code, ctype, len(body))
+		}
+	}
+}

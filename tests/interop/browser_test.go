@@ -144,14 +144,21 @@ type page struct {
 // When the test fails, the page's event log and a screenshot are kept.
 func openPage(t *testing.T, srv *parleyd, params url.Values) *page {
 	t.Helper()
+	return openPageAt(t, srv, "", "window.parley", params)
+}
+
+// openPageAt is openPage for another page of parleyd's, at path, whose
+// automation hook (with its events) is the global hook.
+func openPageAt(t *testing.T, srv *parleyd, path, hook string, params url.Values) *page {
+	t.Helper()
 	p := &page{t: t}
-	if err := chromium.call(map[string]any{"op": "open", "url": srv.pageURL + "?" + params.Encode()}, &p.id); err != nil {
+	if err := chromium.call(map[string]any{"op": "open", "url": srv.pageURL + path + "?" + params.Encode()}, &p.id); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
 		if t.Failed() {
 			var events []map[string]any
-			_ = chromium.call(map[string]any{"op": "eval", "page": p.id, "expr": "window.parley.events"}, &events)
+			_ = chromium.call(map[string]any{"op": "eval", "page": p.id, "expr": hook + ".events"}, &events)
 			b, _ := json.MarshalIndent(events, "  ", " ")
 			shot := filepath.Join(os.TempDir(), fmt.Sprintf("parley-interop-%s-page%d.png", filepath.Base(t.Name()), p.id))
 			_ = chromium.call(map[string]any{"op": "screenshot", "page": p.id, "path": shot}, nil)

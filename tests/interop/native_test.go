@@ -22,11 +22,15 @@ import (
 type parleyd struct {
 	url     string // ws://127.0.0.1:port
 	pageURL string // http://127.0.0.1:port/
+	logPath string
 }
 
 var startLine = regexp.MustCompile(`url=(ws://\S+)`)
 
-func startParleyd(t *testing.T) *parleyd {
+func startParleyd(t *testing.T) *parleyd { t.Helper(); return startParleydOn(t, "127.0.0.1:0") }
+
+// startParleydOn is startParleyd listening on listen (HOST:PORT).
+func startParleydOn(t *testing.T, listen string) *parleyd {
 	t.Helper()
 	logPath := filepath.Join(t.TempDir(), "parleyd.log")
 	logFile, err := os.Create(logPath)
@@ -34,7 +38,7 @@ func startParleyd(t *testing.T) *parleyd {
 		t.Fatal(err)
 	}
 	defer logFile.Close()
-	cmd := exec.Command(parleydBin, "--dev", "--listen", "127.0.0.1:0", "--log-level", "debug")
+	cmd := exec.Command(parleydBin, "--dev", "--listen", listen, "--log-level", "debug")
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -64,7 +68,7 @@ func startParleyd(t *testing.T) *parleyd {
 		m = startLine.FindStringSubmatch(string(b))
 		return m != nil, "no start line from parleyd: " + string(b)
 	})
-	return &parleyd{url: m[1], pageURL: "http" + strings.TrimPrefix(m[1], "ws") + "/"}
+	return &parleyd{url: m[1], pageURL: "http" + strings.TrimPrefix(m[1], "ws") + "/", logPath: logPath}
 }
 
 func tail(s string, lines int) string {

@@ -17,14 +17,15 @@ type picture struct {
 }
 
 // grab takes the picture a video element of the page shows (a played
-// stream, or the preview of the published one), through a canvas.
+// stream, or the preview of the published one; on the WHEP player, its one
+// stream), through a canvas.
 func (p *page) grab(streamID string) *picture {
 	p.t.Helper()
 	var g *struct {
 		Width, Height int
 		RGBA          string
 	}
-	p.eval(fmt.Sprintf("window.parley.grab(%q)", streamID), &g)
+	p.eval(fmt.Sprintf("(window.parley ?? window.whep).grab(%q)", streamID), &g)
 	if g == nil {
 		return nil
 	}
