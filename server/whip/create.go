@@ -63,27 +63,11 @@ func (h *Handler) create(k kind, w http.ResponseWriter, r *http.Request) {
 		fail(w, status, err)
 		return
 	}
-	m, err := h.lockMember(cl.AppID, cl.UserID)
-	if err != nil {
-		fail(w, statusOf(err), err)
-		return
-	}
-	defer m.mu.Unlock()
 	log := h.log.With("app", cl.AppID, "room", roomID, "user", cl.UserID, "stream", streamID)
-	s := &session{id: randomHex(16), kind: k, m: m, room: roomID, stream: streamID, etag: `"` + randomHex(8) + `"`,
+	s := &session{id: randomHex(16), kind: k, room: roomID, stream: streamID, etag: `"` + randomHex(8) + `"`,
 		ufrag: offer.ufrag, log: log}
-	var answer string
-	if k == publish {
-		answer, err = h.publish(r.Context(), s, offer, cl)
-	} else {
-		answer, err = h.play(r.Context(), s, offer)
-	}
-	if err == nil && !h.register(s) {
-		h.endSession(s, "the server is shutting down")
-		err = errClosing
-	}
+	answer, err := h.open(r.Context(), s, offer, cl)
 	if err != nil {
-		h.tidy(m)
 		log.Info(k.String()+" refused", "code", int32(protocol.CodeOf(err)), "err", err)
 		fail(w, statusOf(err), err)
 		return
@@ -97,6 +81,32 @@ func (h *Handler) create(k kind, w http.ResponseWriter, r *http.Request) {
 	hd.Set("Cache-Control", "no-store")
 	w.WriteHeader(http.StatusCreated)
 	_, _ = io.WriteString(w, answer)
+}
+
+// open makes s, for the token's user, and returns the SDP answer; on an
+// error nothing of it is left.
+func (h *Handler) open(ctx context.Context, s *session, o offer, cl token.Claims) (string, error) {
+	m, err := h.lockMember(cl.AppID, cl.UserID)
+	if err != nil {
+		return "", err
+	}
+	defer m.mu.Unlock()
+	s.m = m
+	var answer string
+	if s.kind == publish {
+		answer, err = h.publish(ctx, s, o, cl)
+	} else {
+		answer, err = h.play(ctx, s, o)
+	}
+	if err == nil && !h.register(s) {
+		h.endSession(s, "the server is shutting down")
+		err = errClosing
+	}
+	if err != nil {
+		h.tidy(m)
+		return "", err
+	}
+	return answer, nil
 }
 
 // authorize checks the bearer token: 401 without a valid one, 403 when it
