@@ -1,8 +1,10 @@
 package whip_test
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -171,4 +173,66 @@ func TestCloseEndsEverySession(t *testing.T) {
 	if r := s.post(t, path("whip", "lobby", "cam"), tok(t, "obs", nil), offer); r.status != http.StatusServiceUnavailable {
 		t.Fatalf("POST after Close: %d, want 503", r.status)
 	}
+}
+
+// Sessions of one user come and go from many goroutines at once while an
+// engine keeps logging in with that user ID: no deadlock, every request is
+// answered, and once all is over nothing of the user is left.
+func TestConcurrentSessionsOfOneUser(t *testing.T) {
+	s := newStack(t)
+	eng, _ := s.newEngine(t, "lobby", "native")
+	eng.publish("lobby", "native-cam")
+	before := s.size()
+	caster := tok(t, "caster", nil)
+
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	for g := range 6 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 4 {
+				k, stream := "whip", fmt.Sprintf("cam-%d-%d", g, i)
+				var offer string
+				if g%2 == 1 {
+					k, stream = "whep", "native-cam"
+					var sub *testkit.Subscriber
+					sub, offer, _ = testkit.NewSubscriber(s.api)
+					defer sub.Close()
+				} else {
+					var pub *testkit.Publisher
+					pub, offer, _ = testkit.NewPublisher(s.api)
+					defer pub.Close()
+				}
+				r := s.post(t, path(k, "lobby", stream), caster, offer)
+				switch r.status {
+				case http.StatusCreated:
+					if d := s.do(t, http.MethodDelete, r.header.Get("Location"), ""); d.status != http.StatusOK && d.status != http.StatusNotFound {
+						t.Errorf("DELETE: %d %s", d.status, d.body)
+					}
+				case http.StatusConflict: // a kick between the login and the publish
+				default:
+					t.Errorf("POST %s: %d %s", k, r.status, r.body)
+				}
+			}
+		}()
+	}
+	go func() { // an engine takes the user ID now and then
+		defer close(done)
+		for range 3 {
+			c, err := testkit.Dial(s.wsURL)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			if _, err := c.Handshake(config.DevAppID, config.DevAppSign); err == nil {
+				_, _ = c.Login("lobby", "caster", false)
+			}
+			time.Sleep(20 * time.Millisecond)
+			c.Close()
+		}
+	}()
+	wg.Wait()
+	<-done
+	s.backTo(t, before, "every session ended")
 }
