@@ -124,6 +124,8 @@ func run(ctx context.Context, args []string, stderr io.Writer) int {
 	if *dev {
 		page := "http" + strings.TrimPrefix(srv.URL(), "ws") + "/"
 		log.Info("browser debug page, with development tokens at /dev/token", "page", page)
+		log.Info("WHIP and WHEP with a room token (parleyd token --dev ...; docs/whip-whep.md)",
+			"whip", page+"whip/{room}/{stream}", "whep", page+"whep/{room}/{stream}", "player", page+"whep.html")
 	}
 	<-ctx.Done()
 	log.Info("shutting down")

@@ -12,9 +12,7 @@ import (
 	"time"
 
 	"github.com/parley-rtc/parley/engine"
-	"github.com/parley-rtc/parley/server/config"
 	"github.com/parley-rtc/parley/server/protocol"
-	"github.com/parley-rtc/parley/server/token"
 )
 
 // needWHIP skips a test unless the WHIP and WHEP interop tests are switched
@@ -143,12 +141,13 @@ func TestWHIPFromGStreamer(t *testing.T) {
 			const room, stream = "whip-room", "gst-cam"
 			n := newNative(t, srv, "native")
 			n.login(room, "native")
-			tok, err := token.Mint(config.DevServerSecret, token.Claims{AppID: config.DevAppID, UserID: "gst", RoomID: room,
-				Privileges: token.Privileges{LoginRoom: true, PublishStream: true}, StreamIDs: []string{stream},
-				ExpiresAt: time.Now().Add(10 * time.Minute)})
+			// The token as a user makes one for parleyd --dev.
+			out, err := exec.Command(parleydBin, "token", "--dev", "--app-id", "1", "--user-id", "gst", "--room-id", room,
+				"--publish", "--stream-id", stream, "--ttl", "10m").Output()
 			if err != nil {
-				t.Fatal(err)
+				t.Fatalf("parleyd token: %v", err)
 			}
+			tok := strings.TrimSpace(string(out))
 			client := startWHIPClient(t, "http"+strings.TrimPrefix(srv.url, "ws")+"/whip/"+room+"/"+stream, tok, codec)
 
 			n.await("the WHIP user", func(ev engine.Event) bool {
