@@ -4,30 +4,24 @@ import (
 	"net"
 	"net/netip"
 	"sync"
-
-	"golang.org/x/net/ipv4"
 )
 
 // batchConn is the SFU's UDP socket with batched sends. While a forward
 // holds it (hold ... release around the fan-out of one packet), the
 // datagrams written through it are copied into preallocated slots and sent
-// with one sendmmsg per batch (golang.org/x/net/ipv4's WriteBatch) instead
-// of one sendto each: the fan-out of a packet to N subscribers costs
-// N/batchSize system calls. Outside a hold (STUN, DTLS, RTCP) writes go out
-// at once. Writes queued by others during a hold leave with the next
-// release, within one fan-out.
+// with one sendmmsg per batch (mmsg_linux.go) instead of one sendto each:
+// the fan-out of a packet to N subscribers costs N/batchSize system calls.
+// Outside a hold (STUN, DTLS, RTCP) writes go out at once. Writes queued by
+// others during a hold leave with the next release, within one fan-out.
+// Where sendmmsg is not available every write goes out at once.
 type batchConn struct {
 	*net.UDPConn
-	pc *ipv4.PacketConn
+	q *mmsgQueue // nil: no batching here
 
 	mu    sync.Mutex
-	off   bool // the platform refused a batch: every write goes out at once
 	holds int
-	n     int // queued messages
-	msgs  []ipv4.Message
-	bufs  [][maxDatagram]byte
-	addrs []net.UDPAddr
-	ips   [][16]byte
+	n     int              // queued datagrams
+	addrs []netip.AddrPort // of the queued datagrams, for the fallback
 }
 
 const (
@@ -36,14 +30,7 @@ const (
 )
 
 func newBatchConn(c *net.UDPConn) *batchConn {
-	la, _ := c.LocalAddr().(*net.UDPAddr)
-	b := &batchConn{UDPConn: c, pc: ipv4.NewPacketConn(c), off: la == nil || la.IP.To4() == nil, msgs: make([]ipv4.Message, batchSize),
-		bufs: make([][maxDatagram]byte, batchSize), addrs: make([]net.UDPAddr, batchSize), ips: make([][16]byte, batchSize)}
-	for i := range b.msgs {
-		b.msgs[i].Buffers = make([][]byte, 1)
-		b.msgs[i].Addr = &b.addrs[i]
-	}
-	return b
+	return &batchConn{UDPConn: c, q: newMmsgQueue(c), addrs: make([]netip.AddrPort, batchSize)}
 }
 
 // hold starts queueing writes; release sends what is queued. Both do
@@ -75,22 +62,12 @@ func (b *batchConn) ReadFromAddrPort(p []byte) (int, netip.AddrPort, error) {
 
 func (b *batchConn) WriteToAddrPort(p []byte, addr netip.AddrPort) (int, error) {
 	b.mu.Lock()
-	if b.holds == 0 || b.off || len(p) > maxDatagram {
+	if b.holds == 0 || b.q == nil || len(p) > maxDatagram || !b.q.put(b.n, p, addr) {
 		b.mu.Unlock()
 		return b.UDPConn.WriteToUDPAddrPort(p, addr)
 	}
-	i := b.n
+	b.addrs[b.n] = addr
 	b.n++
-	m := &b.msgs[i]
-	m.Buffers[0] = b.bufs[i][:copy(b.bufs[i][:], p)]
-	ua := &b.addrs[i]
-	b.ips[i] = addr.Addr().As16()
-	if addr.Addr().Is4() || addr.Addr().Is4In6() {
-		ua.IP = b.ips[i][12:16]
-	} else {
-		ua.IP = b.ips[i][:]
-	}
-	ua.Port, ua.Zone = int(addr.Port()), ""
 	if b.n == batchSize {
 		b.flush()
 	}
@@ -106,26 +83,24 @@ func (b *batchConn) WriteTo(p []byte, addr net.Addr) (int, error) {
 	return b.UDPConn.WriteTo(p, addr)
 }
 
-// flush sends the queued messages; b.mu is held. If the platform cannot
-// send a batch (no sendmmsg, or an IPv6 socket, whose IPv4 peers x/net
-// would address as AF_INET), the messages go out one by one and batching
-// stops.
+// flush sends the queued datagrams; b.mu is held. A datagram the kernel
+// refuses is dropped, as a lost packet would be. If the kernel refuses
+// sendmmsg itself, the datagrams go out one by one and batching stops.
 func (b *batchConn) flush() {
-	sent := 0
-	for sent < b.n && !b.off {
-		k, err := b.pc.WriteBatch(b.msgs[sent:b.n], 0)
+	q, sent := b.q, 0
+	for sent < b.n && b.q != nil {
+		k, err := q.send(sent, b.n)
 		switch {
-		case err == nil && k > 0:
+		case k > 0:
 			sent += k
-		case sent == 0 && k <= 0:
-			b.off = true
+		case err != nil && sent == 0 && !q.worked:
+			b.q = nil // never worked: not supported here
 		default:
-			sent++ // the kernel refused this one: dropped, as a lost packet is
+			sent++ // the kernel refused this one: dropped
 		}
 	}
 	for ; sent < b.n; sent++ {
-		m := &b.msgs[sent]
-		_, _ = b.UDPConn.WriteTo(m.Buffers[0], m.Addr)
+		_, _ = b.UDPConn.WriteToUDPAddrPort(q.datagram(sent), b.addrs[sent])
 	}
 	b.n = 0
 }

@@ -181,3 +181,39 @@ func TestBatchConn(t *testing.T) {
 		}
 	}
 }
+
+// TestBatchConnDualStack: a socket listening on [::] (what a server on
+// 0.0.0.0 gets) batches datagrams to IPv6 peers and, v4-mapped, to IPv4 ones.
+func TestBatchConnDualStack(t *testing.T) {
+	tx, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv6unspecified})
+	if err != nil {
+		t.Skip("no IPv6:", err)
+	}
+	b := newBatchConn(tx)
+	defer b.Close()
+	if b.q == nil || !b.q.v6 {
+		t.Skip("no sendmmsg here, or not a dual-stack socket")
+	}
+	var rxs []*net.UDPConn
+	for _, ip := range []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback} {
+		rx, err := net.ListenUDP("udp", &net.UDPAddr{IP: ip})
+		if err != nil {
+			t.Skip(err)
+		}
+		defer rx.Close()
+		rxs = append(rxs, rx)
+	}
+	b.hold()
+	for _, rx := range rxs {
+		if _, err := b.WriteToAddrPort([]byte("x"), rx.LocalAddr().(*net.UDPAddr).AddrPort()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b.release()
+	for _, rx := range rxs {
+		_ = rx.SetReadDeadline(time.Now().Add(time.Second))
+		if n, err := rx.Read(make([]byte, 10)); err != nil || n != 1 {
+			t.Errorf("%v got nothing: %v", rx.LocalAddr(), err)
+		}
+	}
+}
