@@ -3,6 +3,7 @@ package sfu
 import (
 	"net"
 	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -109,8 +110,8 @@ func TestFanoutWriteAllocatesNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for i := range 50 {
-		if _, err := f.Bind(&nopBinding{fakeBinding{id: string(rune('a' + i)), ssrc: webrtc.SSRC(i), pt: 96}}); err != nil {
+	for i := range 128 {
+		if _, err := f.Bind(&nopBinding{fakeBinding{id: strconv.Itoa(i), ssrc: webrtc.SSRC(i), pt: 96}}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -118,6 +119,9 @@ func TestFanoutWriteAllocatesNothing(t *testing.T) {
 	var h rtp.Header
 	if n := testing.AllocsPerRun(100, func() { h.SequenceNumber++; f.write(&h, payload) }); n != 0 {
 		t.Errorf("%v allocations per packet", n)
+	}
+	if got := cnt.packetsOut.Load(); got != 101*128 {
+		t.Errorf("%d packets out, want %d", got, 101*128)
 	}
 }
 
