@@ -5,22 +5,31 @@ import (
 	"time"
 
 	"github.com/parley-rtc/parley/server/config"
+	"github.com/parley-rtc/parley/server/internal/testkit"
 	"github.com/parley-rtc/parley/server/protocol"
 )
 
 // A session outlives a vanished connection for the grace period.
 
-func TestVanishedClientResumesItsSession(t *testing.T) {
-	s := startServerTuned(t, nil, func(s *Server) { s.grace = 5 * time.Second })
-	watcher := authed(t, s, 1)
+// aliceWatched logs "alice" in to room r on a connection of her own, with a
+// watcher in the room that has seen her come; it returns her auth answer.
+func aliceWatched(t *testing.T, s *Server) (watcher, alice *testkit.Client, ok protocol.AuthOK) {
+	t.Helper()
+	watcher = authed(t, s, 1)
 	login(t, watcher, "r", "watcher", true)
-	a := dial(t, s)
-	ok, err := a.Handshake(1, config.DevAppSign)
+	alice = dial(t, s)
+	ok, err := alice.Handshake(1, config.DevAppSign)
 	if err != nil {
 		t.Fatal(err)
 	}
-	login(t, a, "r", "alice", false)
+	login(t, alice, "r", "alice", false)
 	event[protocol.UserUpdate](t, watcher, protocol.TypeUserUpdate) // alice came
+	return watcher, alice, ok
+}
+
+func TestVanishedClientResumesItsSession(t *testing.T) {
+	s := startServerTuned(t, nil, func(s *Server) { s.grace = 5 * time.Second })
+	watcher, a, ok := aliceWatched(t, s)
 
 	a.Drop()
 	time.Sleep(200 * time.Millisecond)
@@ -50,15 +59,7 @@ func TestVanishedClientResumesItsSession(t *testing.T) {
 
 func TestSessionEndsAfterTheGracePeriod(t *testing.T) {
 	s := startServerTuned(t, nil, func(s *Server) { s.grace = 300 * time.Millisecond })
-	watcher := authed(t, s, 1)
-	login(t, watcher, "r", "watcher", true)
-	a := dial(t, s)
-	ok, err := a.Handshake(1, config.DevAppSign)
-	if err != nil {
-		t.Fatal(err)
-	}
-	login(t, a, "r", "alice", false)
-	event[protocol.UserUpdate](t, watcher, protocol.TypeUserUpdate)
+	watcher, a, ok := aliceWatched(t, s)
 	start := time.Now()
 	a.Drop()
 	up := event[protocol.UserUpdate](t, watcher, protocol.TypeUserUpdate)
@@ -83,15 +84,7 @@ func TestSessionEndsAfterTheGracePeriod(t *testing.T) {
 // session ID is only good for its own app.
 func TestCleanCloseEndsAtOnceAndResumeIsPerApp(t *testing.T) {
 	s := startServerTuned(t, nil, func(s *Server) { s.grace = 5 * time.Second })
-	watcher := authed(t, s, 1)
-	login(t, watcher, "r", "watcher", true)
-	a := dial(t, s)
-	ok, err := a.Handshake(1, config.DevAppSign)
-	if err != nil {
-		t.Fatal(err)
-	}
-	login(t, a, "r", "alice", false)
-	event[protocol.UserUpdate](t, watcher, protocol.TypeUserUpdate)
+	watcher, a, ok := aliceWatched(t, s)
 	other := dial(t, s)
 	ok2, err := other.HandshakeResume(app2, app2Sign, ok.SessionID)
 	if err != nil {
@@ -112,15 +105,7 @@ func TestCleanCloseEndsAtOnceAndResumeIsPerApp(t *testing.T) {
 // goes on.
 func TestTakeOverAnOpenConnection(t *testing.T) {
 	s := startServer(t)
-	watcher := authed(t, s, 1)
-	login(t, watcher, "r", "watcher", true)
-	a := dial(t, s)
-	ok, err := a.Handshake(1, config.DevAppSign)
-	if err != nil {
-		t.Fatal(err)
-	}
-	login(t, a, "r", "alice", false)
-	event[protocol.UserUpdate](t, watcher, protocol.TypeUserUpdate)
+	watcher, a, ok := aliceWatched(t, s)
 	a2 := dial(t, s)
 	if _, err := a2.HandshakeResume(1, config.DevAppSign, ok.SessionID); err != nil {
 		t.Fatal(err)
