@@ -10,11 +10,14 @@
 //	parley-load --publishers 20 --all-to-all --profile 360p+audio --subscribers 0
 //	parley-load --bench --runs 3                 the scenarios of make bench-sfu, a markdown table of medians
 //	parley-load --server ws://127.0.0.1:7880 --server-pid 1234   against a running `parleyd --dev`
+//	parley-load --subscribers 200 --server-profile cpu.pprof     the server's CPU profile of the window
 //
 // Per run it prints packets and bytes sent and received, loss by sequence
-// numbers, forward latency (send time in the payload to arrival), the
-// server's CPU (/proc/<pid>/stat) per packet sent and its RSS, and its own
-// CPU; it exits 1 on an error or a track that received nothing.
+// numbers, forward latency (send time in the payload to arrival) and the
+// server's own fan-out latency (its /metrics), the server's CPU
+// (/proc/<pid>/stat) per packet sent, its RSS and heap allocations, and the
+// tool's own CPU; it exits 1 on an error or a track that received nothing.
+// A run whose publishers fell behind their rate is marked STARVED.
 package main
 
 import (
