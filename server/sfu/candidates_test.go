@@ -80,7 +80,14 @@ func TestTrickledCandidates(t *testing.T) {
 	s.mu.Lock()
 	serverPC := s.pubs[1].pc
 	s.mu.Unlock()
-	if hosts := remoteHosts(serverPC); len(hosts) == 0 || hosts[0] != "127.0.0.1" {
+	// pion's ICE agent takes added candidates on its own goroutine.
+	var hosts []string
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		if hosts = remoteHosts(serverPC); len(hosts) > 0 {
+			break
+		}
+	}
+	if len(hosts) == 0 || hosts[0] != "127.0.0.1" {
 		t.Fatalf("the server's publisher connection knows remote host candidates %v, want the trickled 127.0.0.1", hosts)
 	}
 	if err := pub.Accept(answer); err != nil {
