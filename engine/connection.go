@@ -12,6 +12,10 @@ import (
 const (
 	dialTimeout    = 10 * time.Second
 	requestTimeout = 10 * time.Second
+	// signalSilence is how long the signaling connection may be silent
+	// (it pings every second) before the engine counts it as lost and
+	// reconnects: an outage is reported within 3 s.
+	signalSilence = 3 * time.Second
 )
 
 // connection is the engine's one signaling connection, dialled on first use.
@@ -21,18 +25,25 @@ type connection struct {
 	ready chan struct{} // closed when the dial finished
 	cli   *signal.Client
 	err   error
+	retry bool // reconnecting: dial through refusals until the timeout
 
 	closeOnce sync.Once
 }
 
-// conn returns the live connection, dialling if there is none.
+// getConn returns the live connection, dialling if there is none.
 func (e *Engine) getConn(ctx context.Context) (*connection, error) {
+	return e.connect(ctx, false)
+}
+
+// connect is getConn; with retry, a new dial keeps trying through refused
+// and unreachable connects for its whole timeout (reconnecting).
+func (e *Engine) connect(ctx context.Context, retry bool) (*connection, error) {
 	if err := e.lockLive(); err != nil {
 		return nil, err
 	}
 	c := e.conn
 	if c == nil {
-		c = &connection{e: e, ready: make(chan struct{})}
+		c = &connection{e: e, ready: make(chan struct{}), retry: retry}
 		e.conn = c
 		e.wg.Add(1)
 		go c.dial()
@@ -64,6 +75,9 @@ func (c *connection) dial() {
 		SDK:     "parley/" + Version,
 		TLS:     c.e.cfg.TLS,
 		Resume:  resume,
+		Silence: signalSilence,
+		// Reconnecting, the dial keeps trying through refusals.
+		RetryDial: c.retry,
 	}, signal.Handlers{
 		OnEvent: c.e.onServerEvent,
 		OnClose: func(err error) { c.e.onConnClosed(c, err) },

@@ -71,8 +71,14 @@ func (e *Engine) reconnect(rooms []*room) {
 		}
 		delay = min(delay*2, reconnectMaxDelay)
 		ctx, cancel := context.WithDeadline(e.ctx, deadline)
-		c, err := e.getConn(ctx)
+		c, err := e.connect(ctx, true)
 		cancel()
+		if protocol.CodeOf(err) == protocol.ErrRoomNetwork {
+			// The server was not reached: the dialer paces its own
+			// connects, so the next try comes soon, and a link that
+			// returns is used at once.
+			delay = reconnectFirstDelay
+		}
 		if err == nil {
 			rooms = e.relogin(c, rooms)
 			if len(rooms) == 0 {

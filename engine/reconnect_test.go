@@ -184,12 +184,14 @@ func TestOutageShorterThanGraceIsInvisible(t *testing.T) {
 }
 
 // freezer is a TCP proxy whose connections can go silent without closing:
-// a network path that died under an open connection.
+// a network path that died under an open connection. While it is cut, new
+// connections are held (as a connect into a dead link waits) until thaw.
 type freezer struct {
 	ln     net.Listener
 	target string
 	mu     sync.Mutex
 	links  []*link
+	thawed chan struct{} // closed while not cut
 	wg     sync.WaitGroup
 }
 
@@ -204,7 +206,8 @@ func newFreezer(t *testing.T, target string) *freezer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &freezer{ln: ln, target: target}
+	f := &freezer{ln: ln, target: target, thawed: make(chan struct{})}
+	close(f.thawed)
 	f.wg.Add(1)
 	go f.accept()
 	t.Cleanup(f.close)
@@ -220,6 +223,10 @@ func (f *freezer) accept() {
 		if err != nil {
 			return
 		}
+		f.mu.Lock()
+		thawed := f.thawed
+		f.mu.Unlock()
+		<-thawed
 		s, err := net.Dial("tcp", f.target)
 		if err != nil {
 			c.Close()
@@ -263,7 +270,30 @@ func (f *freezer) freeze() {
 	}
 }
 
+// cut silences the connections open now and holds new ones until thaw.
+func (f *freezer) cut() {
+	f.freeze()
+	f.mu.Lock()
+	f.thawed = make(chan struct{})
+	f.mu.Unlock()
+}
+
+// thaw ends a cut: held connections go through, new ones work. The frozen
+// ones stay dead, as TCP connections that gave up would.
+func (f *freezer) thaw() {
+	f.mu.Lock()
+	close(f.thawed)
+	f.mu.Unlock()
+}
+
 func (f *freezer) close() {
+	f.mu.Lock()
+	select {
+	case <-f.thawed:
+	default:
+		close(f.thawed)
+	}
+	f.mu.Unlock()
 	f.ln.Close()
 	f.mu.Lock()
 	for _, l := range f.links {
@@ -274,10 +304,11 @@ func (f *freezer) close() {
 	f.wg.Wait()
 }
 
-// TestSilentConnectionIsNoticed freezes a publisher's signaling path
+// TestSilentConnectionIsNoticed cuts a publisher's signaling path for 5 s
 // without closing it (the server still thinks it open): the engine notices
-// the silence within its ping timeout, reconnects, takes its session over,
-// and the other user notices nothing.
+// the silence within its 3 s ping timeout, reports RECONNECTING, takes its
+// session over within 2 s of the path's return, and the other user
+// notices nothing.
 func TestSilentConnectionIsNoticed(t *testing.T) {
 	url := startServer(t)
 	f := newFreezer(t, strings.TrimPrefix(url, "ws://"))
@@ -296,12 +327,18 @@ func TestSilentConnectionIsNoticed(t *testing.T) {
 	before := countMatching(rb, func(engine.Event) bool { return true })
 
 	start := time.Now()
-	f.freeze()
+	f.cut()
 	ra.waitFor(t, "RECONNECTING", roomState("room-f", engine.RoomReconnecting))
-	if d := time.Since(start); d > 15*time.Second {
+	if d := time.Since(start); d > 4500*time.Millisecond {
 		t.Fatalf("the silent connection was noticed after %v", d)
 	}
+	time.Sleep(time.Until(start.Add(5 * time.Second)))
+	f.thaw()
+	back := time.Now()
 	ra.waitFor(t, "RECONNECTED", roomState("room-f", engine.RoomReconnected))
+	if d := time.Since(back); d > 2*time.Second {
+		t.Fatalf("RECONNECTED %v after the path came back", d)
+	}
 	if n := countMatching(ra, pubState("s-f", engine.PublisherPublishRequesting)); n != 1 {
 		t.Fatalf("published %d times; the session was taken over and the stream kept", n)
 	}

@@ -19,15 +19,17 @@ import (
 	"github.com/parley-rtc/parley/server/protocol"
 )
 
-// The client pings every pingPeriod and gives up on a connection that has
-// been silent (no message, no pong) for pongWait: a network that went away
-// is noticed within about 10 s, and the engine starts reconnecting.
+// The client pings three times per Config.Silence and gives up on a
+// connection that has been silent (no message, no pong) for that long: a
+// network that went away is noticed within Silence, and the engine starts
+// reconnecting.
 const (
 	writeWait    = 10 * time.Second
-	pongWait     = 10 * time.Second
-	pingPeriod   = 4 * time.Second
 	sendQueueLen = 64
 )
+
+// DefaultSilence is Config.Silence when it is zero.
+const DefaultSilence = 10 * time.Second
 
 // ErrClosed is returned by requests on a client that is closed or whose
 // connection was lost.
@@ -44,9 +46,18 @@ type Config struct {
 	// Resume is the session ID of an earlier connection: the server hands
 	// that session to this one if it still holds it.
 	Resume string
-	// NetDialContext opens the TCP connection (nil: a net.Dialer). Load
-	// tests spread their clients over loopback addresses with it.
+	// NetDialContext opens the TCP connection (nil: a dialer that starts a
+	// fresh connect every half second while earlier ones wait, so a link
+	// that comes back is used at once). Load tests spread their clients
+	// over loopback addresses with it.
 	NetDialContext func(ctx context.Context, network, addr string) (net.Conn, error)
+	// RetryDial makes the default dialer try again, until ctx ends, after
+	// a connect that failed at once (refused, unreachable): for
+	// reconnecting, not for a first dial, whose error should come quickly.
+	RetryDial bool
+	// Silence is how long the connection may be silent before it counts
+	// as lost (0: DefaultSilence). The client pings every third of it.
+	Silence time.Duration
 }
 
 // Handlers receive what the server sends unasked. Both are called from the
@@ -72,7 +83,8 @@ type Client struct {
 
 	done    chan struct{}
 	wg      sync.WaitGroup
-	session string // the server's ID of this session (AuthOK)
+	session string        // the server's ID of this session (AuthOK)
+	silence time.Duration // Config.Silence
 }
 
 // SessionID is the server's secret ID of this session, which a later
@@ -82,6 +94,12 @@ func (c *Client) SessionID() string { return c.session }
 // Dial connects, performs the handshake and starts the pumps. ctx bounds the
 // whole handshake.
 func Dial(ctx context.Context, cfg Config, h Handlers) (*Client, error) {
+	if cfg.Silence <= 0 {
+		cfg.Silence = DefaultSilence
+	}
+	if cfg.NetDialContext == nil {
+		cfg.NetDialContext = staggeredDial(cfg.RetryDial)
+	}
 	d := websocket.Dialer{HandshakeTimeout: 10 * time.Second, TLSClientConfig: cfg.TLS, NetDialContext: cfg.NetDialContext}
 	conn, resp, err := d.DialContext(ctx, cfg.URL, http.Header{})
 	var refused error
@@ -107,7 +125,7 @@ func Dial(ctx context.Context, cfg Config, h Handlers) (*Client, error) {
 		conn.Close()
 		return nil, err
 	}
-	conn.SetReadDeadline(time.Now().Add(pongWait))
+	conn.SetReadDeadline(time.Now().Add(cfg.Silence))
 	conn.SetWriteDeadline(time.Time{})
 	c := &Client{
 		conn:    conn,
@@ -117,6 +135,7 @@ func Dial(ctx context.Context, cfg Config, h Handlers) (*Client, error) {
 		nextID:  1,
 		done:    make(chan struct{}),
 		session: session,
+		silence: cfg.Silence,
 	}
 	c.wg.Add(2)
 	go c.readPump()
@@ -249,7 +268,7 @@ func (c *Client) Request(ctx context.Context, typ string, data, out any) error {
 func (c *Client) readPump() {
 	defer c.wg.Done()
 	c.conn.SetPongHandler(func(string) error {
-		return c.conn.SetReadDeadline(time.Now().Add(pongWait))
+		return c.conn.SetReadDeadline(time.Now().Add(c.silence))
 	})
 	var err error
 	for {
@@ -258,7 +277,7 @@ func (c *Client) readPump() {
 		if err != nil {
 			break
 		}
-		c.conn.SetReadDeadline(time.Now().Add(pongWait))
+		c.conn.SetReadDeadline(time.Now().Add(c.silence))
 		env, derr := protocol.Decode(b)
 		if derr != nil {
 			continue // a malformed message from the server is dropped, not fatal
@@ -281,7 +300,7 @@ func (c *Client) readPump() {
 
 func (c *Client) writePump() {
 	defer c.wg.Done()
-	ticker := time.NewTicker(pingPeriod)
+	ticker := time.NewTicker(c.silence / 3)
 	defer ticker.Stop()
 	for {
 		select {
@@ -298,6 +317,16 @@ func (c *Client) writePump() {
 				return
 			}
 		case <-c.done:
+			c.mu.Lock()
+			local := c.err == ErrLocalClose
+			c.mu.Unlock()
+			if !local {
+				// A lost connection is not closed with a close message:
+				// one delivered late, when the link is back, would end
+				// the session the engine is resuming on a new connection.
+				abort(c.conn.NetConn())
+				return
+			}
 			c.conn.SetWriteDeadline(time.Now().Add(time.Second))
 			c.conn.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseNormalClosure, ""))
 			c.conn.Close()
@@ -330,6 +359,18 @@ func (c *Client) shutdown(err error) {
 func (c *Client) Close() {
 	c.shutdown(ErrLocalClose)
 	c.wg.Wait()
+}
+
+// abort closes a lost connection's socket so that nothing still queued in
+// it (a close message, a request) reaches the server if the link returns.
+func abort(nc net.Conn) {
+	if tc, ok := nc.(interface{ NetConn() net.Conn }); ok { // TLS
+		nc = tc.NetConn()
+	}
+	if tc, ok := nc.(*net.TCPConn); ok {
+		_ = tc.SetLinger(0) // a reset, not a graceful close
+	}
+	_ = nc.Close()
 }
 
 // ErrLocalClose is the reason given to OnClose when Close ended the client.
