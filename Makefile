@@ -19,6 +19,9 @@
 #                   publishes to parleyd for a native engine, Chromium plays through WHEP
 #   make web        rebuild the debug page's JavaScript (web/js) from web/src with tsc
 #   make test-network  real calls over impaired links (5 %/20 % loss, jitter, an outage)
+#   make test-netns parleyd and two engines as processes on their own network
+#                   namespaces (root, iproute2): a 5 s outage, a server restart, an
+#                   outage beyond the reconnect window (make test-netns-long: 60 s)
 #   make soak       300 engine lifecycles against one server; nothing may stay behind
 #   make load-signal  200 signaling clients logging in and out of 50 rooms for 60 s
 #   make bench-sfu  the SFU under media load: one 720p stream to 10–300 viewers, audio,
@@ -89,7 +92,7 @@ c: deps
 	$(CMAKE) --build $(BUILD) -j $(JOBS)
 
 test: deps
-	$(MAKE) --no-print-directory test-go test-c test-asan test-chaos fuzz soak load-signal-ci load-media-ci test-network test-unity test-cocos test-interop test-whip
+	$(MAKE) --no-print-directory test-go test-c test-asan test-chaos fuzz soak load-signal-ci load-media-ci test-network test-netns test-unity test-cocos test-interop test-whip
 
 test-go: cgo-include
 	@unformatted="$$(gofmt -l $$(git ls-files '*.go'))"; \
@@ -101,6 +104,18 @@ test-go: cgo-include
 # measured against frame-rate and audio targets; real time, so no -race.
 test-network: cgo-include
 	PARLEY_NETWORK=1 $(GO) test -count=1 -v ./tests/network/
+
+# Reconnection with real processes (tests/netns, docs/reconnection.md):
+# parleyd and two engines, each in its own network namespace joined to the
+# server's by a veth pair; links cut, the server killed. Needs root and
+# iproute2 (deps.sh); real time, so no -race.
+.PHONY: test-netns test-netns-long
+test-netns: deps
+	PARLEY_NETNS=1 $(GO) test -count=1 -v -timeout 5m ./tests/netns/
+
+# The outage beyond the reconnect window at full length: 60 s, a 30 s window.
+test-netns-long: deps
+	PARLEY_NETNS=1 PARLEY_NETNS_LONG=1 $(GO) test -count=1 -v -timeout 5m -run '^TestOutageBeyondWindow$$' ./tests/netns/
 
 test-c: c
 	scripts/pulse-test-server.sh run $(CTEST) --test-dir $(BUILD) $(CTEST_FLAGS)

@@ -27,6 +27,7 @@ packages=(
   mono-devel libnunit-cil-dev nunit-console # the Unity package's C# and its NUnit tests (make test-unity)
   chromium                         # headless browser of the interop tests (make test-interop; playwright-core drives it)
   simple-whip-client               # a GStreamer WHIP client, whip-client (make test-whip)
+  iproute2                         # ip and tc: network namespaces and veth pairs (make test-netns)
 )
 
 missing=()
