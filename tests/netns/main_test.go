@@ -54,7 +54,8 @@ func (h harness) Run() int {
 }
 
 // checkHost reports why this host cannot run the scenarios: they need root
-// and iproute2's ip with network namespace support.
+// and iproute2's ip, and a kernel (or container) that lets root make network
+// namespaces, which a probe namespace tries.
 func checkHost() error {
 	if os.Geteuid() != 0 {
 		return errors.New("not root: network namespaces and veth pairs need root (sudo make test-netns)")
@@ -62,8 +63,12 @@ func checkHost() error {
 	if _, err := exec.LookPath("ip"); err != nil {
 		return errors.New("no ip command: install iproute2 (scripts/deps.sh does)")
 	}
-	if out, err := exec.Command("ip", "netns", "list").CombinedOutput(); err != nil {
-		return fmt.Errorf("ip netns list failed (%v): %s", err, out)
+	probe := fmt.Sprintf("%s%d-0-probe", nsPrefix, os.Getpid())
+	if out, err := exec.Command("ip", "netns", "add", probe).CombinedOutput(); err != nil {
+		return fmt.Errorf("root cannot make a network namespace here (a container needs --privileged): ip netns add: %v: %s", err, out)
+	}
+	if out, err := exec.Command("ip", "netns", "del", probe).CombinedOutput(); err != nil {
+		return fmt.Errorf("ip netns del %s: %v: %s", probe, err, out)
 	}
 	return nil
 }
