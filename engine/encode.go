@@ -127,7 +127,8 @@ type videoEncoder struct {
 	cur      image.Image // the frame enc reads next
 	track    *webrtc.TrackLocalStaticRTP
 	wantKey  atomic.Bool
-	bitrate  atomic.Int64  // bits per second wanted
+	bitrate  atomic.Int64  // bits per second configured
+	estimate atomic.Int64  // bits per second the network takes (bwe.go); 0 unknown
 	rateSet  int64         // bits per second enc runs at (run only)
 	encoded  atomic.Uint64 // frames
 	sent     atomic.Uint64 // frames whose packets all went out
@@ -159,7 +160,7 @@ func (v *videoEncoder) build(w, h int) (codec.ReadCloser, error) {
 		}
 		return v.cur, func() {}, nil
 	})
-	bitrate := int(v.bitrate.Load())
+	bitrate := int(v.target())
 	media := prop.Media{Video: prop.Video{Width: w, Height: h, FrameRate: float32(v.fps), FrameFormat: frame.FormatI420}}
 	var enc codec.ReadCloser
 	var err error
@@ -173,6 +174,11 @@ func (v *videoEncoder) build(w, h int) (codec.ReadCloser, error) {
 			return nil, perr
 		}
 		params.BitRate = bitrate
+		// Constant bitrate, as real-time senders use: the rate the
+		// estimator allows is held frame by frame, without VBR's bursts.
+		params.RateControlEndUsage = vpx.RateControlCBR
+		params.RateControlUndershootPercent = 100
+		params.RateControlOvershootPercent = 15
 		params.KeyFrameInterval = v.fps * 4
 		params.LagInFrames = 0
 		params.Deadline = time.Microsecond // the fastest realtime speed
@@ -194,6 +200,19 @@ func (v *videoEncoder) requestKeyFrame() { v.wantKey.Store(true) }
 // setBitrate asks for a new target; the encoder applies it before its next frame.
 func (v *videoEncoder) setBitrate(kbps int) { v.bitrate.Store(int64(kbps) * 1000) }
 
+// setEstimate caps the bitrate at what the network takes.
+func (v *videoEncoder) setEstimate(bps int) { v.estimate.Store(int64(bps)) }
+
+// target is the bitrate to encode at: the configured one, or less if the
+// network takes less.
+func (v *videoEncoder) target() int64 {
+	rate := v.bitrate.Load()
+	if est := v.estimate.Load(); est > 0 && est < rate {
+		return est
+	}
+	return rate
+}
+
 func (v *videoEncoder) run() {
 	defer close(v.done)
 	var pl rtp.Payloader = &codecs.VP8Payloader{EnablePictureID: true}
@@ -202,12 +221,20 @@ func (v *videoEncoder) run() {
 		pl, pt = &codecs.H264Payloader{}, ptH264
 	}
 	var seq uint16
+	var budget frameBudget // ratecontrol.go
+	var ladder sizeLadder
 	pkt := rtp.Packet{Header: rtp.Header{Version: 2, PayloadType: pt}}
 	for {
 		img, _, err := v.slot.Read()
 		if err != nil {
 			return
 		}
+		rate := v.target()
+		key := v.wantKey.Load()
+		if !budget.allow(time.Now(), rate) && !key {
+			continue // over the budget: this frame is dropped
+		}
+		img = ladder.frame(img, rate, v.bitrate.Load())
 		if b := img.Bounds(); v.codec == CodecH264 && (b.Dx() != v.encW || b.Dy() != v.encH) {
 			v.enc.Close()
 			enc, err := v.build(b.Dx(), b.Dy())
@@ -217,7 +244,7 @@ func (v *videoEncoder) run() {
 			}
 			v.enc = enc
 		}
-		if rate := v.bitrate.Load(); rate != v.rateSet {
+		if rate != v.rateSet {
 			if bc, ok := v.enc.Controller().(interface{ SetBitRate(int) error }); ok && bc.SetBitRate(int(rate)) == nil {
 				v.rateSet = rate
 			}
@@ -238,6 +265,7 @@ func (v *videoEncoder) run() {
 			continue
 		}
 		v.encoded.Add(1)
+		budget.spend(len(b))
 		ts := uint32(v.slot.lastCaptureMs() * 90)
 		payloads := pl.Payload(rtpMTU, b)
 		ok := true

@@ -7,15 +7,12 @@ package engine
 import (
 	"context"
 	"crypto/tls"
-	"io"
 	"net"
 	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"github.com/pion/webrtc/v4"
 
 	"github.com/parley-rtc/parley/engine/audio"
 	"github.com/parley-rtc/parley/render"
@@ -55,8 +52,7 @@ type Config struct {
 type Engine struct {
 	cfg     Config
 	appSign []byte // nil: token login
-	api     *webrtc.API
-	mux     io.Closer // the ICE UDP mux over Config.MediaConn, or nil
+	apis    mediaAPIs
 	events  *queue
 	mixer   *audio.Mixer
 
@@ -124,15 +120,14 @@ func New(cfg Config) (*Engine, error) {
 	if !strings.HasPrefix(cfg.ServerURL, "ws://") && !strings.HasPrefix(cfg.ServerURL, "wss://") {
 		return nil, protocol.Errorf(protocol.ErrInvalidServerURL, "server URL must start with ws:// or wss://")
 	}
-	api, mux, err := newAPI(cfg.MediaConn)
+	apis, err := newAPIs(cfg.MediaConn)
 	if err != nil {
 		return nil, protocol.Errorf(protocol.ErrInternal, err.Error())
 	}
 	e := &Engine{
 		cfg:       cfg,
 		appSign:   sign,
-		api:       api,
-		mux:       mux,
+		apis:      apis,
 		mixer:     audio.NewMixer(audio.MixerOptions{}),
 		rooms:     make(map[string]*room),
 		logouts:   make(map[string]chan struct{}),
@@ -233,8 +228,8 @@ func (e *Engine) Destroy() {
 		conn.close()
 	}
 	e.wg.Wait()
-	if e.mux != nil {
-		e.mux.Close() // after every PeerConnection on it
+	if e.apis.mux != nil {
+		e.apis.mux.Close() // after every PeerConnection on it
 	}
 }
 

@@ -227,7 +227,7 @@ func (p *player) currentView() *render.View {
 
 func (a *attempt) run() error {
 	e := a.p.e
-	pc, err := e.api.NewPeerConnection(webrtc.Configuration{})
+	pc, err := e.apis.play.NewPeerConnection(webrtc.Configuration{})
 	if err != nil {
 		return protocol.Errorf(protocol.ErrInternal, err.Error())
 	}

@@ -112,9 +112,18 @@ func (p *publisher) run() error {
 	if !in {
 		return protocol.Errorf(protocol.ErrNotLoggedIn, "the login to room "+p.roomID+" failed")
 	}
-	pc, err := e.api.NewPeerConnection(webrtc.Configuration{})
+	audioBps := 0
+	if p.ch == ChannelMain {
+		audioBps = e.audioKbps * 1000
+	}
+	pc, est, err := e.apis.bwe.newPeerConnection(e.apis.publish, p.cfg.BitrateKbps*1000+audioBps+packetOverheadBps)
 	if err != nil {
 		return protocol.Errorf(protocol.ErrInternal, err.Error())
+	}
+	if est != nil {
+		// pion reports each change on a goroutine of its own; the
+		// latest estimate is read rather than trusting their order.
+		est.OnTargetBitrateChange(func(int) { p.setEstimate(videoShare(est.GetTargetBitrate(), audioBps)) })
 	}
 	p.mu.Lock()
 	p.pc = pc
@@ -350,6 +359,15 @@ func (e *Engine) audioCaptureLocked() *audioCapture {
 		e.audioCap = e.newAudioCaptureLocked(e.audioSrc)
 	}
 	return e.audioCap
+}
+
+// setEstimate hands the video encoder its share of the bandwidth estimate.
+func (p *publisher) setEstimate(bps int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.venc != nil {
+		p.venc.setEstimate(bps)
+	}
 }
 
 func (p *publisher) setBitrate(kbps int) {

@@ -57,8 +57,13 @@ func opusCodec() webrtc.RTPCodecCapability {
 	return webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeOpus, ClockRate: 48000, Channels: 2, SDPFmtpLine: "minptime=10;useinbandfec=1"}
 }
 
-// nackInterval is how often a receiver asks for the packets it misses.
-const nackInterval = 20 * time.Millisecond
+// nackInterval is how often a receiver asks for the packets it misses,
+// each at most maxNacksPerPacket times (200 ms): asking again and again for
+// long lost packets only fills a congested link with stale retransmissions.
+const (
+	nackInterval      = 20 * time.Millisecond
+	maxNacksPerPacket = 10
+)
 
 // srtpProfiles are the DTLS-SRTP protection profiles offered, AES-GCM
 // first (docs/security.md); the last is only for peers without GCM.
@@ -66,42 +71,76 @@ var srtpProfiles = []dtls.SRTPProtectionProfile{
 	dtls.SRTP_AEAD_AES_256_GCM, dtls.SRTP_AEAD_AES_128_GCM, dtls.SRTP_AES128_CM_HMAC_SHA1_80,
 }
 
-// newAPI builds the pion API an engine's PeerConnections share: VP8, H.264 and Opus,
-// pion's default interceptors (NACK, RTCP reports, TWCC) with the video sender
-// reports on the capture clock (rtcpclock.go), host candidates
-// over UDP4 including loopback (a local server is common in development and
-// LAN play), no mDNS.
-func newAPI(mediaConn net.PacketConn) (*webrtc.API, io.Closer, error) {
-	m := &webrtc.MediaEngine{}
-	if err := m.RegisterCodec(webrtc.RTPCodecParameters{RTPCodecCapability: vp8Codec(), PayloadType: ptVP8}, webrtc.RTPCodecTypeVideo); err != nil {
-		return nil, nil, err
-	}
-	if err := m.RegisterCodec(webrtc.RTPCodecParameters{RTPCodecCapability: h264Codec(), PayloadType: ptH264}, webrtc.RTPCodecTypeVideo); err != nil {
-		return nil, nil, err
-	}
-	if err := m.RegisterCodec(webrtc.RTPCodecParameters{RTPCodecCapability: opusCodec(), PayloadType: ptOpus}, webrtc.RTPCodecTypeAudio); err != nil {
-		return nil, nil, err
-	}
-	ir := &interceptor.Registry{}
-	ir.Add(captureClockFactory{}) // before pion's reports: it rewrites their video RTP time
-	// NACKs every 20 ms rather than pion's 100: a lost packet is asked for
-	// again in time for the assembler, which holds a frame a few frames long.
-	if err := webrtc.RegisterDefaultInterceptorsWithOptions(m, ir,
-		webrtc.WithNackGeneratorOptions(nack.GeneratorInterval(nackInterval))); err != nil {
-		return nil, nil, err
-	}
+// mediaAPIs are the pion APIs an engine's PeerConnections share: one for
+// players, one for publishers (which adds the bandwidth estimator,
+// bwe.go), over the same ICE settings and UDP mux.
+type mediaAPIs struct {
+	play, publish *webrtc.API
+	bwe           *bweHub
+	mux           io.Closer // the ICE UDP mux over Config.MediaConn, or nil
+}
+
+// newAPIs builds the engine's APIs: VP8, H.264 and Opus, pion's default
+// interceptors (NACK, RTCP reports, TWCC) with the video sender reports on
+// the capture clock (rtcpclock.go), host candidates over UDP4 including
+// loopback (a local server is common in development and LAN play), no mDNS.
+func newAPIs(mediaConn net.PacketConn) (mediaAPIs, error) {
 	s := webrtc.SettingEngine{}
 	s.SetIncludeLoopbackCandidate(true)
 	s.SetICEMulticastDNSMode(ice.MulticastDNSModeDisabled)
 	s.SetNetworkTypes([]webrtc.NetworkType{webrtc.NetworkTypeUDP4})
 	s.SetSRTPProtectionProfiles(srtpProfiles...)
-	var mux io.Closer
+	var a mediaAPIs
 	if mediaConn != nil {
 		m := webrtc.NewICEUDPMux(nil, mediaConn)
 		s.SetICEUDPMux(m)
-		mux = m
+		a.mux = m
 	}
-	return webrtc.NewAPI(webrtc.WithMediaEngine(m), webrtc.WithInterceptorRegistry(ir), webrtc.WithSettingEngine(s)), mux, nil
+	bwe, err := newBWEHub()
+	if err != nil {
+		return a, err
+	}
+	a.bwe = bwe
+	if a.play, err = newAPI(s, nil); err == nil {
+		a.publish, err = newAPI(s, bwe)
+	}
+	return a, err
+}
+
+// newAPI builds one API; with bwe, its PeerConnections estimate bandwidth.
+func newAPI(s webrtc.SettingEngine, bwe *bweHub) (*webrtc.API, error) {
+	m := &webrtc.MediaEngine{}
+	if err := m.RegisterCodec(webrtc.RTPCodecParameters{RTPCodecCapability: vp8Codec(), PayloadType: ptVP8}, webrtc.RTPCodecTypeVideo); err != nil {
+		return nil, err
+	}
+	if err := m.RegisterCodec(webrtc.RTPCodecParameters{RTPCodecCapability: h264Codec(), PayloadType: ptH264}, webrtc.RTPCodecTypeVideo); err != nil {
+		return nil, err
+	}
+	if err := m.RegisterCodec(webrtc.RTPCodecParameters{RTPCodecCapability: opusCodec(), PayloadType: ptOpus}, webrtc.RTPCodecTypeAudio); err != nil {
+		return nil, err
+	}
+	ir := &interceptor.Registry{}
+	ir.Add(captureClockFactory{}) // before pion's reports: it rewrites their video RTP time
+	if bwe != nil {
+		// Interceptors see outgoing packets last registered first, and
+		// incoming RTCP first registered first. So the estimator records
+		// each packet's departure after the interceptor that stamps its
+		// transport-wide sequence number, which sees it after pion's NACK
+		// responder (retransmissions get numbers of their own); and the
+		// responder reads the estimate the estimator attaches to incoming
+		// feedback, keeping retransmissions within it.
+		bwe.register(ir)
+		if err := webrtc.ConfigureTWCCHeaderExtensionSender(m, ir); err != nil {
+			return nil, err
+		}
+	}
+	// NACKs every 20 ms rather than pion's 100: a lost packet is asked for
+	// again in time for the assembler, which holds a frame a few frames long.
+	if err := webrtc.RegisterDefaultInterceptorsWithOptions(m, ir,
+		webrtc.WithNackGeneratorOptions(nack.GeneratorInterval(nackInterval), nack.GeneratorMaxNacksPerPacket(maxNacksPerPacket))); err != nil {
+		return nil, err
+	}
+	return webrtc.NewAPI(webrtc.WithMediaEngine(m), webrtc.WithInterceptorRegistry(ir), webrtc.WithSettingEngine(s)), nil
 }
 
 // offerGathered creates an offer and waits until its candidates are all in

@@ -30,6 +30,7 @@ type Conn struct {
 	link   Link
 	rng    *rand.Rand
 	queued [2]time.Time // when each direction's bandwidth queue drains
+	sent   uint64       // bytes the owner wrote, whatever became of them
 
 	in     chan packet
 	done   chan struct{}
@@ -74,6 +75,14 @@ func (s *Conn) Set(link Link) {
 	s.mu.Unlock()
 }
 
+// Sent is how many bytes were written to the link so far: the owner's
+// send rate, before the link drops or delays any of them.
+func (s *Conn) Sent() uint64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.sent
+}
+
 // fate decides a packet's delay, or that it is dropped.
 func (s *Conn) fate(dir, size int) (time.Duration, bool) {
 	s.mu.Lock()
@@ -104,6 +113,9 @@ func (s *Conn) fate(dir, size int) (time.Duration, bool) {
 // WriteTo sends b after the link's delay, or drops it; either way it
 // reports success, as UDP does.
 func (s *Conn) WriteTo(b []byte, addr net.Addr) (int, error) {
+	s.mu.Lock()
+	s.sent += uint64(len(b))
+	s.mu.Unlock()
 	d, ok := s.fate(outbound, len(b))
 	if !ok {
 		return len(b), nil

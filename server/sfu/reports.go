@@ -22,6 +22,9 @@ import (
 // player's receiver reference time reports (RFC 3611) with DLRR blocks, so a
 // receive-only player can measure its round trip.
 
+// maxNacksPerPacket bounds how often a lost packet is asked for.
+const maxNacksPerPacket = 10
+
 // registry is pion's default set of interceptors (NACK generator and
 // responder, receiver reports, stats, TWCC feedback) without its sender
 // report generator, whose reports the forwarded ones replace.
@@ -29,8 +32,12 @@ func registry(m *webrtc.MediaEngine, lf logging.LoggerFactory) (*interceptor.Reg
 	reg := &interceptor.Registry{}
 	if err := webrtc.ConfigureNackWithOptions(m, reg,
 		// NACKs every 20 ms rather than pion's 100 ms: players hold an
-		// incomplete frame only a few frames long.
-		[]nack.GeneratorOption{nack.WithGeneratorLoggerFactory(lf), nack.GeneratorInterval(20 * time.Millisecond)},
+		// incomplete frame only a few frames long. A packet is asked for
+		// at most 10 times (200 ms): on a congested link, asking for long
+		// lost packets again and again only fills it with stale
+		// retransmissions.
+		[]nack.GeneratorOption{nack.WithGeneratorLoggerFactory(lf), nack.GeneratorInterval(20 * time.Millisecond),
+			nack.GeneratorMaxNacksPerPacket(maxNacksPerPacket)},
 		nack.WithResponderLoggerFactory(lf)); err != nil {
 		return nil, err
 	}

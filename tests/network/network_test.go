@@ -47,6 +47,12 @@ type call struct {
 
 func startCall(t *testing.T, link netsim.Link) *call {
 	t.Helper()
+	return startCallWith(t, link, nil)
+}
+
+// startCallWith is startCall with setup run on A before it publishes.
+func startCallWith(t *testing.T, link netsim.Link, setup func(a *engine.Engine)) *call {
+	t.Helper()
 	cfg := config.Dev()
 	cfg.Listen = "127.0.0.1:0"
 	s, err := server.New(cfg)
@@ -89,6 +95,9 @@ func startCall(t *testing.T, link netsim.Link) *call {
 	}
 	if err := c.a.SetVideoConfig(engine.VideoConfig{EncodeWidth: 640, EncodeHeight: 360, FPS: 30}, engine.ChannelMain); err != nil {
 		t.Fatal(err)
+	}
+	if setup != nil {
+		setup(c.a)
 	}
 	if err := c.a.StartPublishing("s", engine.ChannelMain); err != nil {
 		t.Fatal(err)

@@ -1,0 +1,170 @@
+package engine
+
+import (
+	"errors"
+	"sync"
+	"time"
+
+	"github.com/pion/interceptor"
+	"github.com/pion/rtp"
+)
+
+// pacer spreads a publisher's video packets over time instead of sending a
+// frame's packets back to back (docs/media.md, Congestion control). A
+// narrow link's queue is often shallow — a 300 kbit/s link with 50 ms of
+// buffer holds two packets — and a burst overflows it: the keyframe that
+// was to repair a loss is itself lost. It implements pion's gcc.Pacer: the
+// estimator sets its rate.
+//
+// Video goes out at pacingFactor × the estimate, faster while a backlog
+// would otherwise wait more than maxQueueDelay, and unpaced while the
+// estimate is at its ceiling (no sign of a narrow link: pacing would only
+// add latency). Audio, small and steady, is never held back.
+type pacer struct {
+	mu      sync.Mutex
+	writers map[uint32]interceptor.RTPWriter
+	queue   []pacedPacket
+	bytes   int     // queued
+	target  int     // the estimate, bits per second
+	ceiling int     // the estimate's maximum
+	credit  float64 // bytes that may go out now
+	last    time.Time
+	closed  bool
+
+	wake chan struct{}
+	done chan struct{}
+	wg   sync.WaitGroup
+}
+
+type pacedPacket struct {
+	hdr     rtp.Header
+	payload []byte
+	attr    interceptor.Attributes
+}
+
+const (
+	pacingFactor  = 1.25
+	maxQueueDelay = 300 * time.Millisecond
+	// maxBurst is the credit a pacer may save up: two full packets.
+	maxBurst = 2 * rtpMTU
+)
+
+// errPacerClosed is what a write to a closed pacer returns.
+var errPacerClosed = errors.New("engine: the publisher's pacer is closed")
+
+func newPacer(ceiling int) *pacer {
+	p := &pacer{writers: map[uint32]interceptor.RTPWriter{}, target: ceiling, ceiling: ceiling,
+		wake: make(chan struct{}, 1), done: make(chan struct{})}
+	p.wg.Add(1)
+	go p.run()
+	return p
+}
+
+// AddStream names the writer for a stream's packets.
+func (p *pacer) AddStream(ssrc uint32, w interceptor.RTPWriter) {
+	p.mu.Lock()
+	p.writers[ssrc] = w
+	p.mu.Unlock()
+}
+
+// SetTargetBitrate takes the estimator's new target.
+func (p *pacer) SetTargetBitrate(bps int) {
+	p.mu.Lock()
+	p.target = bps
+	p.mu.Unlock()
+}
+
+// Write sends audio at once and queues video (a copy: the caller reuses
+// its buffers).
+func (p *pacer) Write(hdr *rtp.Header, payload []byte, attr interceptor.Attributes) (int, error) {
+	n := hdr.MarshalSize() + len(payload)
+	p.mu.Lock()
+	if p.closed {
+		p.mu.Unlock()
+		return 0, errPacerClosed
+	}
+	w := p.writers[hdr.SSRC]
+	if hdr.PayloadType == ptOpus || p.target >= p.ceiling*95/100 && len(p.queue) == 0 {
+		p.mu.Unlock()
+		if w == nil {
+			return 0, errPacerClosed
+		}
+		return w.Write(hdr, payload, attr)
+	}
+	p.queue = append(p.queue, pacedPacket{hdr: hdr.Clone(), payload: append([]byte(nil), payload...), attr: attr})
+	p.bytes += n
+	p.mu.Unlock()
+	select {
+	case p.wake <- struct{}{}:
+	default:
+	}
+	return n, nil
+}
+
+// run sends queued packets as credit allows.
+func (p *pacer) run() {
+	defer p.wg.Done()
+	timer := time.NewTimer(time.Hour)
+	defer timer.Stop()
+	for {
+		pkt, w, wait := p.next(time.Now())
+		if w != nil {
+			_, _ = w.Write(&pkt.hdr, pkt.payload, pkt.attr)
+			continue
+		}
+		if wait > 0 {
+			timer.Reset(wait)
+		}
+		select {
+		case <-p.done:
+			return
+		case <-p.wake:
+		case <-timer.C:
+		}
+	}
+}
+
+// next takes the packet that may go out now, or says how long to wait for
+// credit (0: until something is queued).
+func (p *pacer) next(now time.Time) (pacedPacket, interceptor.RTPWriter, time.Duration) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	rate := pacingFactor * float64(p.target) / 8 // bytes per second
+	rate = max(rate, float64(p.bytes)/maxQueueDelay.Seconds())
+	if !p.last.IsZero() {
+		p.credit = min(p.credit+rate*now.Sub(p.last).Seconds(), maxBurst)
+	}
+	p.last = now
+	if len(p.queue) == 0 {
+		return pacedPacket{}, nil, 0
+	}
+	if p.credit < 0 {
+		return pacedPacket{}, nil, max(time.Duration(-p.credit/rate*float64(time.Second)), time.Millisecond)
+	}
+	pkt := p.queue[0]
+	p.queue[0] = pacedPacket{}
+	p.queue = p.queue[1:]
+	n := pkt.hdr.MarshalSize() + len(pkt.payload)
+	p.bytes -= n
+	p.credit -= float64(n)
+	w := p.writers[pkt.hdr.SSRC]
+	if w == nil {
+		return pacedPacket{}, nil, time.Millisecond // its stream is gone: dropped
+	}
+	return pkt, w, 0
+}
+
+// Close stops the pacer; queued packets are dropped.
+func (p *pacer) Close() error {
+	p.mu.Lock()
+	if p.closed {
+		p.mu.Unlock()
+		return nil
+	}
+	p.closed = true
+	p.queue = nil
+	p.mu.Unlock()
+	close(p.done)
+	p.wg.Wait()
+	return nil
+}

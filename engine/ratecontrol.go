@@ -1,0 +1,91 @@
+package engine
+
+import (
+	"image"
+	"time"
+
+	"github.com/parley-rtc/parley/render"
+)
+
+// The video encoder's answer to a narrow link (docs/media.md, Congestion
+// control). The codec's own rate control cannot go below what its coarsest
+// quantizer makes of busy content, and never drops a frame; so the encoder
+// also drops frames to keep its output within the bandwidth estimate
+// (frameBudget), and encodes at half or quarter size while the estimate is
+// far below the configured bitrate (sizeLadder).
+
+// maxSkipped is how many frames in a row the budget may drop: the picture
+// keeps moving at least every 200 ms at 30 fps.
+const maxSkipped = 5
+
+// frameBudget is a leaky bucket of bits: it fills at the target rate, each
+// encoded frame empties it by its size, and a frame is dropped while it is
+// in debt (a large keyframe is paid for by the frames after it).
+type frameBudget struct {
+	bits    float64
+	last    time.Time
+	skipped int
+}
+
+// allow reports whether a frame may be encoded now at targetBps.
+func (b *frameBudget) allow(now time.Time, targetBps int64) bool {
+	if !b.last.IsZero() {
+		b.bits += float64(targetBps) * now.Sub(b.last).Seconds()
+	}
+	b.last = now
+	b.bits = min(b.bits, float64(targetBps)/4) // at most 250 ms saved up
+	if b.bits < 0 && b.skipped < maxSkipped {
+		b.skipped++
+		return false
+	}
+	b.skipped = 0
+	return true
+}
+
+// spend charges an encoded frame of n bytes.
+func (b *frameBudget) spend(n int) { b.bits -= float64(n * 8) }
+
+// sizeLadder picks the encode size: full, half or quarter width and height
+// as the target falls under 30 % and 12 % of the configured bitrate, and
+// back up above 18 % and 45 % (the gaps keep it from flapping), so each
+// pixel keeps enough bits to stay sharp and the codec's smallest output
+// stays under what a narrow link takes.
+type sizeLadder struct {
+	step   int          // 0 full, 1 half, 2 quarter
+	scaled *image.YCbCr // the smaller frame, reused
+}
+
+// ladder thresholds, in percent of the configured bitrate: below down[i]
+// the step goes down to i+1; above up[i] it comes back to i.
+var (
+	ladderDown = [2]int64{30, 12}
+	ladderUp   = [2]int64{45, 18}
+)
+
+// frame returns img, or a smaller copy of it while the target is low.
+func (l *sizeLadder) frame(img image.Image, targetBps, configuredBps int64) image.Image {
+	pct := targetBps * 100 / max(configuredBps, 1)
+	for l.step < 2 && pct < ladderDown[l.step] {
+		l.step++
+	}
+	for l.step > 0 && pct > ladderUp[l.step-1] {
+		l.step--
+	}
+	src, ok := img.(*image.YCbCr)
+	if l.step == 0 || !ok {
+		return img
+	}
+	w, h := src.Rect.Dx()>>l.step&^1, src.Rect.Dy()>>l.step&^1
+	if w < 16 || h < 16 {
+		return img
+	}
+	if l.scaled == nil || l.scaled.Rect.Dx() != w || l.scaled.Rect.Dy() != h {
+		l.scaled = image.NewYCbCr(image.Rect(0, 0, w, h), image.YCbCrSubsampleRatio420)
+	}
+	from, ok := i420Of(src)
+	to, _ := i420Of(l.scaled)
+	if !ok || render.ScaleI420(to, from) != nil {
+		return img
+	}
+	return l.scaled
+}

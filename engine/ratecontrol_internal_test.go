@@ -1,0 +1,149 @@
+package engine
+
+import (
+	"image"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/pion/interceptor"
+	"github.com/pion/rtp"
+)
+
+// An encoder whose frames are too big for the target keeps its output
+// within it by dropping frames, never more than maxSkipped in a row.
+func TestFrameBudgetHoldsTheRate(t *testing.T) {
+	var b frameBudget
+	const target = 300_000
+	const frameBytes = 2500 // 600 kbit/s at 30 fps: twice the target
+	start := time.Unix(0, 0)
+	bits, run, worst := 0, 0, 0
+	for i := range 300 { // 10 s at 30 fps
+		now := start.Add(time.Duration(i) * time.Second / 30)
+		if !b.allow(now, target) {
+			run++
+			worst = max(worst, run)
+			continue
+		}
+		run = 0
+		b.spend(frameBytes)
+		bits += frameBytes * 8
+	}
+	if rate := float64(bits) / 10; rate > target*1.1 || rate < target*0.8 {
+		t.Errorf("sent %.0f bit/s, want about %d", rate, target)
+	}
+	if worst > maxSkipped {
+		t.Errorf("%d frames dropped in a row, want at most %d", worst, maxSkipped)
+	}
+}
+
+// With room to spare, no frame is dropped.
+func TestFrameBudgetDropsNothingUnderTheTarget(t *testing.T) {
+	var b frameBudget
+	start := time.Unix(0, 0)
+	for i := range 300 {
+		if !b.allow(start.Add(time.Duration(i)*time.Second/30), 800_000) {
+			t.Fatalf("frame %d dropped at a third of the target", i)
+		}
+		b.spend(1000)
+	}
+}
+
+// The ladder halves and quarters the size as the target falls and comes
+// back up only past the higher thresholds.
+func TestSizeLadderStepsWithHysteresis(t *testing.T) {
+	var l sizeLadder
+	src := image.NewYCbCr(image.Rect(0, 0, 640, 360), image.YCbCrSubsampleRatio420)
+	const configured = 1000
+	for _, step := range []struct {
+		target int64
+		w, h   int
+	}{
+		{1000, 640, 360},
+		{290, 320, 180}, // under 30 %
+		{400, 320, 180}, // between: stays
+		{110, 160, 90},  // under 12 %
+		{170, 160, 90},  // under 18 %: stays
+		{200, 320, 180}, // over 18 %
+		{460, 640, 360}, // over 45 %
+	} {
+		got := l.frame(src, step.target, configured).Bounds()
+		if got.Dx() != step.w || got.Dy() != step.h {
+			t.Errorf("target %d‰: %v, want %dx%d", step.target, got.Size(), step.w, step.h)
+		}
+	}
+}
+
+type recordWriter struct {
+	mu sync.Mutex
+	at []time.Time
+}
+
+func (w *recordWriter) Write(*rtp.Header, []byte, interceptor.Attributes) (int, error) {
+	w.mu.Lock()
+	w.at = append(w.at, time.Now())
+	w.mu.Unlock()
+	return 0, nil
+}
+
+func (w *recordWriter) times() []time.Time {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return append([]time.Time(nil), w.at...)
+}
+
+// Below its ceiling the pacer spreads a burst of video over time at
+// pacingFactor × the estimate; audio is never held back.
+func TestPacerSpreadsVideo(t *testing.T) {
+	p := newPacer(1_000_000)
+	defer p.Close()
+	video, audio := &recordWriter{}, &recordWriter{}
+	p.AddStream(1, video)
+	p.AddStream(2, audio)
+	p.SetTargetBitrate(200_000) // paced at 250 kbit/s: 1000 bytes every 32 ms
+	start := time.Now()
+	payload := make([]byte, 1000-12)
+	for i := range 10 {
+		if _, err := p.Write(&rtp.Header{SSRC: 1, PayloadType: ptVP8, SequenceNumber: uint16(i)}, payload, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := p.Write(&rtp.Header{SSRC: 2, PayloadType: ptOpus}, payload[:100], nil); err != nil {
+		t.Fatal(err)
+	}
+	if a := audio.times(); len(a) != 1 || a[0].Sub(start) > 20*time.Millisecond {
+		t.Fatalf("audio went out %v after it was written, want at once", a)
+	}
+	deadline := time.Now().Add(2 * time.Second)
+	for len(video.times()) < 10 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	v := video.times()
+	if len(v) != 10 {
+		t.Fatalf("%d of 10 video packets went out", len(v))
+	}
+	// 10 000 bytes minus the 2-packet burst at 31 250 bytes/s: about 250 ms.
+	if d := v[9].Sub(start); d < 180*time.Millisecond {
+		t.Errorf("the burst went out in %v, want it spread over about 250 ms", d)
+	}
+}
+
+// At its ceiling (no sign of a narrow link) the pacer adds no delay.
+func TestPacerUnpacedAtCeiling(t *testing.T) {
+	p := newPacer(1_000_000)
+	defer p.Close()
+	video := &recordWriter{}
+	p.AddStream(1, video)
+	for i := range 10 {
+		if _, err := p.Write(&rtp.Header{SSRC: 1, PayloadType: ptVP8, SequenceNumber: uint16(i)}, make([]byte, 1200), nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := len(video.times()); n != 10 {
+		t.Errorf("%d of 10 packets went out at once, want all", n)
+	}
+	p.Close()
+	if _, err := p.Write(&rtp.Header{SSRC: 1, PayloadType: ptVP8}, nil, nil); err == nil {
+		t.Error("a closed pacer took a packet")
+	}
+}
