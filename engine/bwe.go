@@ -38,11 +38,17 @@ type bweHub struct {
 	last    cc.BandwidthEstimator
 }
 
-func newBWEHub() (*bweHub, error) {
+// newBWEHub makes the estimators' factory; without pace, packets go out
+// as they are made (Config.Without.Pacing).
+func newBWEHub(pace bool) (*bweHub, error) {
 	h := &bweHub{}
 	f, err := cc.NewInterceptor(func() (cc.BandwidthEstimator, error) {
+		var p gcc.Pacer = gcc.NewNoOpPacer()
+		if pace {
+			p = newPacer(h.initial)
+		}
 		return gcc.NewSendSideBWE(gcc.SendSideBWEInitialBitrate(h.initial), gcc.SendSideBWEMinBitrate(bweMinBitrate),
-			gcc.SendSideBWEMaxBitrate(h.initial), gcc.SendSideBWEPacer(newPacer(h.initial)))
+			gcc.SendSideBWEMaxBitrate(h.initial), gcc.SendSideBWEPacer(p))
 	})
 	if err != nil {
 		return nil, err

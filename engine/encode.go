@@ -129,6 +129,7 @@ type videoEncoder struct {
 	wantKey  atomic.Bool
 	bitrate  atomic.Int64  // bits per second configured
 	estimate atomic.Int64  // bits per second the network takes (bwe.go); 0 unknown
+	adapt    bool          // drop frames and shrink to follow the estimate
 	rateSet  int64         // bits per second enc runs at (run only)
 	encoded  atomic.Uint64 // frames
 	sent     atomic.Uint64 // frames whose packets all went out
@@ -137,8 +138,10 @@ type videoEncoder struct {
 	done     chan struct{}
 }
 
-func newVideoEncoder(cfg VideoConfig, track *webrtc.TrackLocalStaticRTP) (*videoEncoder, error) {
-	v := &videoEncoder{codec: cfg.Codec, fps: cfg.FPS, slot: newFrameSlot(), track: track, done: make(chan struct{})}
+// newVideoEncoder starts an encoder; with adapt, it drops frames and
+// shrinks its size to follow the estimate (ratecontrol.go).
+func newVideoEncoder(cfg VideoConfig, track *webrtc.TrackLocalStaticRTP, adapt bool) (*videoEncoder, error) {
+	v := &videoEncoder{codec: cfg.Codec, fps: cfg.FPS, slot: newFrameSlot(), track: track, adapt: adapt, done: make(chan struct{})}
 	if v.fps <= 0 {
 		v.fps = 30
 	}
@@ -231,10 +234,12 @@ func (v *videoEncoder) run() {
 		}
 		rate := v.target()
 		key := v.wantKey.Load()
-		if !budget.allow(time.Now(), rate) && !key {
-			continue // over the budget: this frame is dropped
+		if v.adapt {
+			if !budget.allow(time.Now(), rate) && !key {
+				continue // over the budget: this frame is dropped
+			}
+			img = ladder.frame(img, rate, v.bitrate.Load())
 		}
-		img = ladder.frame(img, rate, v.bitrate.Load())
 		if b := img.Bounds(); v.codec == CodecH264 && (b.Dx() != v.encW || b.Dy() != v.encH) {
 			v.enc.Close()
 			enc, err := v.build(b.Dx(), b.Dy())

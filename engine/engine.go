@@ -45,6 +45,26 @@ type Config struct {
 	// use one port, and for tests that impair the link. The engine closes
 	// it when destroyed. nil: a socket per connection, on any free port.
 	MediaConn net.PacketConn
+	// Without turns weak-network mechanisms off, one at a time, to measure
+	// what each gives (make netbench). The zero value, all on, is Parley's
+	// setting; apps leave it alone.
+	Without Mechanisms
+}
+
+// Mechanisms names the weak-network mechanisms Config.Without can turn off
+// (docs/media.md, Congestion control; docs/reconnection.md).
+type Mechanisms struct {
+	// NACK: publishers ignore requests to retransmit lost packets.
+	NACK bool
+	// CongestionControl: no bandwidth estimate; the encoder runs at the
+	// configured bitrate, unpaced, whatever the link takes.
+	CongestionControl bool
+	// Pacing: the estimate drives the encoder, but packets go out as
+	// they are made.
+	Pacing bool
+	// Adaptation: the encoder follows the estimate with its bitrate only,
+	// dropping no frames and keeping its size.
+	Adaptation bool
 }
 
 // Engine is one Parley SDK instance. All methods are safe for concurrent
@@ -120,7 +140,7 @@ func New(cfg Config) (*Engine, error) {
 	if !strings.HasPrefix(cfg.ServerURL, "ws://") && !strings.HasPrefix(cfg.ServerURL, "wss://") {
 		return nil, protocol.Errorf(protocol.ErrInvalidServerURL, "server URL must start with ws:// or wss://")
 	}
-	apis, err := newAPIs(cfg.MediaConn)
+	apis, err := newAPIs(cfg.MediaConn, cfg.Without)
 	if err != nil {
 		return nil, protocol.Errorf(protocol.ErrInternal, err.Error())
 	}

@@ -165,7 +165,7 @@ func (p *publisher) run() error {
 		return protocol.Errorf(protocol.ErrInternal, err.Error())
 	}
 
-	venc, err := newVideoEncoder(p.cfg, vtrack)
+	venc, err := newVideoEncoder(p.cfg, vtrack, !e.cfg.Without.Adaptation)
 	if err != nil {
 		return protocol.Errorf(protocol.ErrCodecUnsupported, err.Error())
 	}

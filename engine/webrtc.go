@@ -84,7 +84,7 @@ type mediaAPIs struct {
 // interceptors (NACK, RTCP reports, TWCC) with the video sender reports on
 // the capture clock (rtcpclock.go), host candidates over UDP4 including
 // loopback (a local server is common in development and LAN play), no mDNS.
-func newAPIs(mediaConn net.PacketConn) (mediaAPIs, error) {
+func newAPIs(mediaConn net.PacketConn, without Mechanisms) (mediaAPIs, error) {
 	s := webrtc.SettingEngine{}
 	s.SetIncludeLoopbackCandidate(true)
 	s.SetICEMulticastDNSMode(ice.MulticastDNSModeDisabled)
@@ -96,19 +96,23 @@ func newAPIs(mediaConn net.PacketConn) (mediaAPIs, error) {
 		s.SetICEUDPMux(m)
 		a.mux = m
 	}
-	bwe, err := newBWEHub()
+	bwe, err := newBWEHub(!without.Pacing)
 	if err != nil {
 		return a, err
 	}
 	a.bwe = bwe
-	if a.play, err = newAPI(s, nil); err == nil {
-		a.publish, err = newAPI(s, bwe)
+	if without.CongestionControl {
+		bwe = nil // the hub stays, but no PeerConnection gets an estimator
+	}
+	if a.play, err = newAPI(s, nil, false); err == nil {
+		a.publish, err = newAPI(s, bwe, without.NACK)
 	}
 	return a, err
 }
 
-// newAPI builds one API; with bwe, its PeerConnections estimate bandwidth.
-func newAPI(s webrtc.SettingEngine, bwe *bweHub) (*webrtc.API, error) {
+// newAPI builds one API; with bwe, its PeerConnections estimate bandwidth;
+// with noNACK, they ignore retransmission requests.
+func newAPI(s webrtc.SettingEngine, bwe *bweHub, noNACK bool) (*webrtc.API, error) {
 	m := &webrtc.MediaEngine{}
 	if err := m.RegisterCodec(webrtc.RTPCodecParameters{RTPCodecCapability: vp8Codec(), PayloadType: ptVP8}, webrtc.RTPCodecTypeVideo); err != nil {
 		return nil, err
@@ -136,8 +140,14 @@ func newAPI(s webrtc.SettingEngine, bwe *bweHub) (*webrtc.API, error) {
 	}
 	// NACKs every 20 ms rather than pion's 100: a lost packet is asked for
 	// again in time for the assembler, which holds a frame a few frames long.
-	if err := webrtc.RegisterDefaultInterceptorsWithOptions(m, ir,
-		webrtc.WithNackGeneratorOptions(nack.GeneratorInterval(nackInterval), nack.GeneratorMaxNacksPerPacket(maxNacksPerPacket))); err != nil {
+	opts := []webrtc.InterceptorOption{
+		webrtc.WithNackGeneratorOptions(nack.GeneratorInterval(nackInterval), nack.GeneratorMaxNacksPerPacket(maxNacksPerPacket)),
+	}
+	if noNACK {
+		opts = append(opts, webrtc.WithNackResponderOptions(
+			nack.ResponderStreamsFilter(func(*interceptor.StreamInfo) bool { return false })))
+	}
+	if err := webrtc.RegisterDefaultInterceptorsWithOptions(m, ir, opts...); err != nil {
 		return nil, err
 	}
 	return webrtc.NewAPI(webrtc.WithMediaEngine(m), webrtc.WithInterceptorRegistry(ir), webrtc.WithSettingEngine(s)), nil
