@@ -19,6 +19,8 @@
 #                   publishes to parleyd for a native engine, Chromium plays through WHEP
 #   make web        rebuild the debug page's JavaScript (web/js) from web/src with tsc
 #   make test-network  real calls over impaired links (5 %/20 % loss, jitter, an outage)
+#   make netbench   the same links measured with Parley's weak-network mechanisms all on
+#                   and with each turned off; a table of medians (NETBENCH_RUNS, 3)
 #   make test-netns parleyd and two engines as processes on their own network
 #                   namespaces (root, iproute2): a 5 s outage, a server restart, an
 #                   outage beyond the reconnect window (make test-netns-long: 60 s)
@@ -54,6 +56,7 @@ BENCH_ARGS ?=
 LOAD_SIGNAL_ARGS ?=
 BENCH_SFU_RUNS ?= 3
 BENCH_SFU_ARGS ?=
+NETBENCH_RUNS ?= 3
 DEMO_ARGS ?=
 
 LIB := $(abspath $(BUILD))/libparley.so
@@ -104,6 +107,16 @@ test-go: cgo-include
 # measured against frame-rate and audio targets; real time, so no -race.
 test-network: cgo-include
 	PARLEY_NETWORK=1 $(GO) test -count=1 -v ./tests/network/
+
+# The weak-network benchmark (tests/network, TestNetbench): loss, heavy loss,
+# a bandwidth cap and an outage, each with Parley's mechanisms all on and
+# with NACK, congestion control, pacing or adaptation turned off;
+# NETBENCH_RUNS runs, a markdown table of medians (docs/benchmarks.md).
+# About 10 minutes a run, hence the time limit of 20 minutes a run.
+.PHONY: netbench
+netbench: cgo-include
+	PARLEY_NETBENCH=1 PARLEY_NETBENCH_RUNS=$(NETBENCH_RUNS) $(GO) test -count=1 -v \
+		-timeout $$(( $(NETBENCH_RUNS) * 20 + 10 ))m -run '^TestNetbench$$' ./tests/network/
 
 # Reconnection with real processes (tests/netns, docs/reconnection.md):
 # parleyd and two engines, each in its own network namespace joined to the

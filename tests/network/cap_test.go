@@ -7,13 +7,17 @@ import (
 	"time"
 
 	"github.com/parley-rtc/parley/engine"
+	"github.com/parley-rtc/parley/engine/source"
 	"github.com/parley-rtc/parley/internal/netsim"
+	"github.com/parley-rtc/parley/render"
 )
 
 // noisySource publishes 640×360 frames at 30 fps whose blocks change at
 // random every frame: content that takes every bit the encoder is allowed
 // (the test pattern needs only about 200 kbit/s), so a bandwidth cap bites.
-func noisySource(t *testing.T, a *engine.Engine) {
+// With stamp, the top of each frame carries the test pattern's code band
+// (engine/source), so that the player can read the capture time back.
+func noisySource(t *testing.T, a *engine.Engine, stamp bool) {
 	t.Helper()
 	if err := a.SetVideoSource(engine.VideoSourceCustom, engine.ChannelMain); err != nil {
 		t.Fatal(err)
@@ -26,6 +30,7 @@ func noisySource(t *testing.T, a *engine.Engine) {
 		defer wg.Done()
 		rng := rand.New(rand.NewPCG(7, 7))
 		pix := make([]byte, w*h*4)
+		pattern := source.NewTestPattern(w, h)
 		tick := time.NewTicker(time.Second / 30)
 		defer tick.Stop()
 		for {
@@ -44,10 +49,26 @@ func noisySource(t *testing.T, a *engine.Engine) {
 					}
 				}
 			}
+			if stamp {
+				stampCode(pix, pattern.Next(time.Now()))
+			}
 			_ = a.SendCustomVideoFrame(pix, w, h, w*4, 0, engine.ChannelMain)
 		}
 	}()
 	t.Cleanup(func() { close(stop); wg.Wait() })
+}
+
+// stampCode copies the code band of a test pattern frame f, the top sixth
+// of the picture (engine/source/pattern.go), as grey into RGBA pix of the
+// same size.
+func stampCode(pix []byte, f *render.I420) {
+	for y := range f.Height / 6 {
+		for x := range f.Width {
+			v := f.Y[y*f.YStride+x]
+			i := (y*f.Width + x) * 4
+			pix[i], pix[i+1], pix[i+2], pix[i+3] = v, v, v, 255
+		}
+	}
 }
 
 // rateProbe samples the link's send rate and the view's longest wait for
@@ -89,7 +110,7 @@ func (p *rateProbe) window(d time.Duration) (kbps float64, stall time.Duration) 
 // stops for more than a second, and the rate climbs back within 10 s of
 // the cap's end.
 func TestBandwidthCap(t *testing.T) {
-	c := startCallWith(t, netsim.Link{}, func(a *engine.Engine) { noisySource(t, a) })
+	c := startCallWith(t, netsim.Link{}, func(a *engine.Engine) { noisySource(t, a, false) })
 	c.waitFrames(t)
 	p := newRateProbe(c)
 	time.Sleep(3 * time.Second)

@@ -22,11 +22,12 @@ import (
 )
 
 // TestMain runs the scenarios only with PARLEY_NETWORK=1 (make
-// test-network): they are real-time calls measured against frame-rate
-// targets, run without the race detector, one at a time.
+// test-network) or PARLEY_NETBENCH=1 (make netbench, TestNetbench): they
+// are real-time calls measured against frame-rate targets, run without the
+// race detector, one at a time.
 func TestMain(m *testing.M) {
-	if os.Getenv("PARLEY_NETWORK") != "1" {
-		fmt.Println("tests/network: skipped; make test-network runs them (PARLEY_NETWORK=1)")
+	if os.Getenv("PARLEY_NETWORK") != "1" && os.Getenv("PARLEY_NETBENCH") != "1" {
+		fmt.Println("tests/network: skipped; make test-network runs them (PARLEY_NETWORK=1), make netbench the benchmark (PARLEY_NETBENCH=1)")
 		os.Exit(0)
 	}
 	goleak.VerifyTestMain(m)
@@ -38,6 +39,9 @@ type call struct {
 	link  *netsim.Conn
 	a, b  *engine.Engine
 	view  *render.View
+	pix   []byte // the view's pixels, viewW x viewH RGBA
+	viewW int
+	viewH int
 	mu    sync.Mutex
 	evB   []engine.Event
 	audio []float64 // B's tone share per 100 ms window
@@ -47,12 +51,33 @@ type call struct {
 
 func startCall(t *testing.T, link netsim.Link) *call {
 	t.Helper()
-	return startCallWith(t, link, nil)
+	return startCallOpts(t, link, callOpts{})
 }
 
 // startCallWith is startCall with setup run on A before it publishes.
 func startCallWith(t *testing.T, link netsim.Link, setup func(a *engine.Engine)) *call {
 	t.Helper()
+	return startCallOpts(t, link, callOpts{setup: setup})
+}
+
+// callOpts varies a call; the zero value is the tests' call.
+type callOpts struct {
+	setup   func(a *engine.Engine) // run on A before it publishes
+	without engine.Mechanisms      // A's mechanisms turned off
+	seed    uint64                 // the link's randomness; 0 means 42
+	viewW   int                    // B's view; 0 means 64x36
+	viewH   int
+}
+
+// startCallOpts starts a call varied by o.
+func startCallOpts(t *testing.T, link netsim.Link, o callOpts) *call {
+	t.Helper()
+	if o.seed == 0 {
+		o.seed = 42
+	}
+	if o.viewW == 0 || o.viewH == 0 {
+		o.viewW, o.viewH = 64, 36
+	}
 	cfg := config.Dev()
 	cfg.Listen = "127.0.0.1:0"
 	s, err := server.New(cfg)
@@ -64,16 +89,16 @@ func startCallWith(t *testing.T, link netsim.Link, setup func(a *engine.Engine))
 	}
 	t.Cleanup(func() { _ = s.Close() })
 	c := &call{stop: make(chan struct{})}
-	if c.link, err = netsim.Listen(link, 42); err != nil {
+	if c.link, err = netsim.Listen(link, o.seed); err != nil {
 		t.Fatal(err)
 	}
 	logins := make(chan string, 4)
-	c.a = newEngine(t, s.URL(), c.link, func(ev engine.Event) {
+	c.a = newEngine(t, s.URL(), c.link, o.without, func(ev engine.Event) {
 		if ev.Kind == engine.EventRoomStateChanged && ev.Reason == engine.RoomLogined {
 			logins <- "a"
 		}
 	})
-	c.b = newEngine(t, s.URL(), nil, func(ev engine.Event) {
+	c.b = newEngine(t, s.URL(), nil, engine.Mechanisms{}, func(ev engine.Event) {
 		c.mu.Lock()
 		c.evB = append(c.evB, ev)
 		c.mu.Unlock()
@@ -96,14 +121,15 @@ func startCallWith(t *testing.T, link netsim.Link, setup func(a *engine.Engine))
 	if err := c.a.SetVideoConfig(engine.VideoConfig{EncodeWidth: 640, EncodeHeight: 360, FPS: 30}, engine.ChannelMain); err != nil {
 		t.Fatal(err)
 	}
-	if setup != nil {
-		setup(c.a)
+	if o.setup != nil {
+		o.setup(c.a)
 	}
 	if err := c.a.StartPublishing("s", engine.ChannelMain); err != nil {
 		t.Fatal(err)
 	}
-	pix := make([]byte, 64*36*4)
-	if c.view, err = render.NewView(render.Desc{Pixels: pix, Width: 64, Height: 36, Stride: 64 * 4}); err != nil {
+	c.viewW, c.viewH = o.viewW, o.viewH
+	c.pix = make([]byte, c.viewW*c.viewH*4)
+	if c.view, err = render.NewView(render.Desc{Pixels: c.pix, Width: c.viewW, Height: c.viewH, Stride: c.viewW * 4}); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { c.view.Close(); engine.ReleaseView(c.view) })
@@ -116,9 +142,9 @@ func startCallWith(t *testing.T, link netsim.Link, setup func(a *engine.Engine))
 	return c
 }
 
-func newEngine(t *testing.T, url string, media *netsim.Conn, h func(engine.Event)) *engine.Engine {
+func newEngine(t *testing.T, url string, media *netsim.Conn, without engine.Mechanisms, h func(engine.Event)) *engine.Engine {
 	t.Helper()
-	cfg := engine.Config{AppID: config.DevAppID, AppSign: config.DevAppSign, ServerURL: url, Handler: h}
+	cfg := engine.Config{AppID: config.DevAppID, AppSign: config.DevAppSign, ServerURL: url, Handler: h, Without: without}
 	if media != nil {
 		cfg.MediaConn = media
 	}
@@ -198,18 +224,26 @@ func (c *call) measure(d time.Duration) (fps float64, breaks int, audioOK float6
 	fps = float64(last.Seq-first.Seq) / d.Seconds()
 	breaks = c.count(videoBreak) - breaksBefore
 	c.mu.Lock()
-	windows := c.audio[audioBefore:]
+	audioAfter := len(c.audio)
 	c.mu.Unlock()
+	return fps, breaks, c.toneShare(audioBefore, audioAfter)
+}
+
+// toneShare is the share of B's 100 ms audio windows from..to (indexes)
+// that hold the tone; 0 when there are none.
+func (c *call) toneShare(from, to int) float64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	good := 0
-	for _, r := range windows {
+	for _, r := range c.audio[from:to] {
 		if r > toneThreshold {
 			good++
 		}
 	}
-	if len(windows) > 0 {
-		audioOK = float64(good) / float64(len(windows))
+	if to <= from {
+		return 0
 	}
-	return fps, breaks, audioOK
+	return float64(good) / float64(to-from)
 }
 
 // toneThreshold is the 1 kHz share above which a 100 ms window holds the
