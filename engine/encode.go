@@ -235,10 +235,11 @@ func (v *videoEncoder) run() {
 		rate := v.target()
 		key := v.wantKey.Load()
 		if v.adapt {
-			if !budget.allow(time.Now(), rate) && !key {
+			now := time.Now()
+			if !budget.allow(now, rate) && !key {
 				continue // over the budget: this frame is dropped
 			}
-			img = ladder.frame(img, rate, v.bitrate.Load())
+			img = ladder.frame(img, rate, v.bitrate.Load(), budget.pressed(now))
 		}
 		if b := img.Bounds(); v.codec == CodecH264 && (b.Dx() != v.encW || b.Dy() != v.encH) {
 			v.enc.Close()

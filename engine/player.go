@@ -268,7 +268,7 @@ func (a *attempt) run() error {
 	if _, err := pc.AddTransceiverFromKind(webrtc.RTPCodecTypeAudio, recv); err != nil {
 		return protocol.Errorf(protocol.ErrInternal, err.Error())
 	}
-	sdp, err := offerGathered(a.ctx, pc)
+	sdp, err := offerGathered(a.ctx, pc, nil)
 	if err != nil {
 		return protocol.Errorf(protocol.ErrPlayNetwork, err.Error())
 	}
@@ -294,8 +294,9 @@ func (a *attempt) run() error {
 	a.p.mu.Lock()
 	if a.p.att == a {
 		e.emit(Event{Kind: EventPlayerStateUpdate, StreamID: a.p.streamID, State: PlayerPlaying, Extended: "{}"})
-		a.wg.Add(1)
+		a.wg.Add(2)
 		go a.watchBreaks()
+		go func() { defer a.wg.Done(); e.watchICE(a.ctx, pc, a.p.streamID, true) }()
 	}
 	a.p.mu.Unlock()
 	e.mu.Unlock()

@@ -185,7 +185,7 @@ func (p *publisher) run() error {
 	go p.readRTCP(vsender.Sender(), true)
 	go p.readRTCP(asender.Sender(), false)
 
-	sdp, err := offerGathered(p.ctx, pc)
+	sdp, err := offerGathered(p.ctx, pc, nil)
 	if err != nil {
 		return protocol.Errorf(protocol.ErrPublishNetwork, err.Error())
 	}
@@ -204,17 +204,15 @@ func (p *publisher) run() error {
 	if err := pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeAnswer, SDP: ans.SDP}); err != nil {
 		return protocol.Errorf(protocol.ErrPublishSDPInvalid, err.Error())
 	}
-	// Attach to the sources only now: frames before the connection would be
-	// dropped by the track anyway.
+	// Start the capture now; the encoders get its frames once the
+	// connection is up. Packets sent before would never arrive, and the
+	// bandwidth estimator would count them as lost.
 	e.mu.Lock()
 	if e.pubs[p.ch] != p {
 		e.mu.Unlock()
 		return nil
 	}
-	e.captureLocked(p.ch).setSink(venc)
-	if p.aenc != nil {
-		e.audioCaptureLocked().setSink(p.aenc)
-	}
+	e.captureLocked(p.ch)
 	e.mu.Unlock()
 
 	select {
@@ -227,7 +225,13 @@ func (p *publisher) run() error {
 	venc.requestKeyFrame()
 	e.mu.Lock()
 	if e.pubs[p.ch] == p {
+		e.captureLocked(p.ch).setSink(venc)
+		if p.aenc != nil {
+			e.audioCaptureLocked().setSink(p.aenc)
+		}
 		e.emit(Event{Kind: EventPublisherStateUpdate, StreamID: p.streamID, State: PublisherPublishing, Extended: "{}"})
+		p.wg.Add(1)
+		go func() { defer p.wg.Done(); e.watchICE(p.ctx, pc, p.streamID, false) }()
 	}
 	e.mu.Unlock()
 	return nil

@@ -25,6 +25,13 @@ type frameBudget struct {
 	bits    float64
 	last    time.Time
 	skipped int
+	dropped time.Time // the last frame dropped
+}
+
+// pressed reports whether a frame was dropped within the last second: the
+// encoder's output does not fit the target at this size.
+func (b *frameBudget) pressed(now time.Time) bool {
+	return !b.dropped.IsZero() && now.Sub(b.dropped) < time.Second
 }
 
 // allow reports whether a frame may be encoded now at targetBps.
@@ -36,6 +43,7 @@ func (b *frameBudget) allow(now time.Time, targetBps int64) bool {
 	b.bits = min(b.bits, float64(targetBps)/4) // at most 250 ms saved up
 	if b.bits < 0 && b.skipped < maxSkipped {
 		b.skipped++
+		b.dropped = now
 		return false
 	}
 	b.skipped = 0
@@ -46,10 +54,11 @@ func (b *frameBudget) allow(now time.Time, targetBps int64) bool {
 func (b *frameBudget) spend(n int) { b.bits -= float64(n * 8) }
 
 // sizeLadder picks the encode size: full, half or quarter width and height
-// as the target falls under 30 % and 12 % of the configured bitrate, and
-// back up above 18 % and 45 % (the gaps keep it from flapping), so each
-// pixel keeps enough bits to stay sharp and the codec's smallest output
-// stays under what a narrow link takes.
+// as the target falls under 30 % and 12 % of the configured bitrate while
+// the frame budget is dropping frames (content that fits the target at full
+// size keeps it), and back up above 18 % and 45 % (the gaps keep it from
+// flapping), so each pixel keeps enough bits to stay sharp and the codec's
+// smallest output stays under what a narrow link takes.
 type sizeLadder struct {
 	step   int          // 0 full, 1 half, 2 quarter
 	scaled *image.YCbCr // the smaller frame, reused
@@ -62,10 +71,11 @@ var (
 	ladderUp   = [2]int64{45, 18}
 )
 
-// frame returns img, or a smaller copy of it while the target is low.
-func (l *sizeLadder) frame(img image.Image, targetBps, configuredBps int64) image.Image {
+// frame returns img, or a smaller copy of it while the target is low;
+// pressed tells that frames are being dropped to hold the target.
+func (l *sizeLadder) frame(img image.Image, targetBps, configuredBps int64, pressed bool) image.Image {
 	pct := targetBps * 100 / max(configuredBps, 1)
-	for l.step < 2 && pct < ladderDown[l.step] {
+	for pressed && l.step < 2 && pct < ladderDown[l.step] {
 		l.step++
 	}
 	for l.step > 0 && pct > ladderUp[l.step-1] {

@@ -49,8 +49,8 @@ func TestFrameBudgetDropsNothingUnderTheTarget(t *testing.T) {
 	}
 }
 
-// The ladder halves and quarters the size as the target falls and comes
-// back up only past the higher thresholds.
+// The ladder halves and quarters the size as the target falls while frames
+// are being dropped, and comes back up only past the higher thresholds.
 func TestSizeLadderStepsWithHysteresis(t *testing.T) {
 	var l sizeLadder
 	src := image.NewYCbCr(image.Rect(0, 0, 640, 360), image.YCbCrSubsampleRatio420)
@@ -67,7 +67,7 @@ func TestSizeLadderStepsWithHysteresis(t *testing.T) {
 		{200, 320, 180}, // over 18 %
 		{460, 640, 360}, // over 45 %
 	} {
-		got := l.frame(src, step.target, configured).Bounds()
+		got := l.frame(src, step.target, configured, true).Bounds()
 		if got.Dx() != step.w || got.Dy() != step.h {
 			t.Errorf("target %d‰: %v, want %dx%d", step.target, got.Size(), step.w, step.h)
 		}
@@ -145,5 +145,15 @@ func TestPacerUnpacedAtCeiling(t *testing.T) {
 	p.Close()
 	if _, err := p.Write(&rtp.Header{SSRC: 1, PayloadType: ptVP8}, nil, nil); err == nil {
 		t.Error("a closed pacer took a packet")
+	}
+}
+
+// Content that fits a low target at full size keeps its size: the ladder
+// steps down only while frames are being dropped.
+func TestSizeLadderKeepsSizeWithoutPressure(t *testing.T) {
+	var l sizeLadder
+	src := image.NewYCbCr(image.Rect(0, 0, 640, 360), image.YCbCrSubsampleRatio420)
+	if got := l.frame(src, 100, 1000, false).Bounds(); got.Dx() != 640 {
+		t.Errorf("%v at 10 %% of the configured bitrate without dropped frames, want 640x360", got.Size())
 	}
 }

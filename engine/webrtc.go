@@ -90,7 +90,13 @@ func newAPIs(mediaConn net.PacketConn, without Mechanisms) (mediaAPIs, error) {
 	s.SetICEMulticastDNSMode(ice.MulticastDNSModeDisabled)
 	s.SetNetworkTypes([]webrtc.NetworkType{webrtc.NetworkTypeUDP4})
 	s.SetSRTPProtectionProfiles(srtpProfiles...)
+	s.SetICETimeouts(iceDisconnected, iceFailed, iceKeepalive) // icerestart.go
 	var a mediaAPIs
+	n, err := newFreshNet()
+	if err != nil {
+		return a, err
+	}
+	s.SetNet(n)
 	if mediaConn != nil {
 		m := webrtc.NewICEUDPMux(nil, mediaConn)
 		s.SetICEUDPMux(m)
@@ -155,8 +161,8 @@ func newAPI(s webrtc.SettingEngine, bwe *bweHub, noNACK bool) (*webrtc.API, erro
 
 // offerGathered creates an offer and waits until its candidates are all in
 // it: Parley's signaling is non-trickle.
-func offerGathered(ctx context.Context, pc *webrtc.PeerConnection) (string, error) {
-	offer, err := pc.CreateOffer(nil)
+func offerGathered(ctx context.Context, pc *webrtc.PeerConnection, opts *webrtc.OfferOptions) (string, error) {
+	offer, err := pc.CreateOffer(opts)
 	if err != nil {
 		return "", err
 	}

@@ -35,6 +35,9 @@ const (
 	TypeStreamState = "stream_state"
 	// RenewToken → (empty): a fresh token for a room of a token session.
 	TypeRenewToken = "renew_token"
+	// RestartICE → SDPAnswer: new ICE credentials and candidates for a
+	// publication's or a play's media connection whose path changed.
+	TypeRestartICE = "restart_ice"
 
 	// answers (server → client)
 	TypeResponse = "response" // Data depends on the request
@@ -201,6 +204,16 @@ type Play struct {
 // StopPlay ends a Play.
 type StopPlay struct {
 	StreamID string `json:"stream_id"`
+}
+
+// RestartICE renegotiates the media connection of one of the session's
+// publications (Play false) or plays (Play true) with an offer that
+// restarts ICE. The connection, its tracks and its encryption stay; only
+// the network path is found again.
+type RestartICE struct {
+	StreamID string `json:"stream_id"`
+	Play     bool   `json:"play,omitempty"`
+	SDP      string `json:"sdp"`
 }
 
 // ErrorBody answers a failed request.

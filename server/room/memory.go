@@ -342,6 +342,32 @@ func (m *Memory) playable(id SessionID, streamID string) (*stream, error) {
 	return st, nil
 }
 
+// Media implements Directory.
+func (m *Memory) Media(id SessionID, streamID string, play bool) (PublicationID, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	s := m.sessions[id]
+	if play {
+		if pub, ok := s.playing(streamID); ok {
+			return pub, nil
+		}
+		return 0, protocol.Errorf(protocol.ErrPlayStreamNotFound, "not playing stream "+streamID)
+	}
+	if s != nil && s.pubs[streamID] != nil {
+		return s.pubs[streamID].pub.ID, nil
+	}
+	return 0, protocol.Errorf(protocol.ErrInvalidStreamID, "not publishing stream "+streamID)
+}
+
+// playing is the publication s plays as streamID; s may be nil.
+func (s *session) playing(streamID string) (PublicationID, bool) {
+	if s == nil {
+		return 0, false
+	}
+	pub, ok := s.plays[streamID]
+	return pub, ok
+}
+
 // Play implements Directory.
 func (m *Memory) Play(id SessionID, streamID string, pub PublicationID, reply func()) error {
 	m.mu.Lock()

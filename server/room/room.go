@@ -114,6 +114,11 @@ type Directory interface {
 	Play(s SessionID, streamID string, pub PublicationID, reply func()) error
 	// StopPlay forgets a play (no-op when not playing).
 	StopPlay(s SessionID, streamID string) Changes
+	// Media finds the publication behind one of the session's own
+	// publications (play false) or plays (play true), for an ICE restart.
+	// Errors: ErrInvalidStreamID (no such publication), ErrPlayStreamNotFound
+	// (no such play).
+	Media(s SessionID, streamID string, play bool) (PublicationID, error)
 
 	// EndPublication ends a publication whose media is gone (its
 	// connection failed, or the client closed it without unpublishing), if

@@ -190,6 +190,8 @@ func (c *conn) request(env protocol.Envelope) {
 		err = c.streamState(env)
 	case protocol.TypeRenewToken:
 		err = c.renewToken(env)
+	case protocol.TypeRestartICE:
+		err = c.restartICE(env)
 	case protocol.TypeHello, protocol.TypeAuth:
 		err = protocol.Errorf(protocol.ErrProtocol, "already authenticated")
 	default:

@@ -117,3 +117,28 @@ func TestOutageBeyondWindow(t *testing.T) {
 	}
 	c.end(t)
 }
+
+// TestAddressChange: A's address changes under the call, as when a device
+// moves to another network. A's signaling reconnects and its media
+// connection restarts ICE on the new address: B's view is back at full
+// rate within 8 s, A does not publish again, and B sees neither A nor its
+// stream leave.
+func TestAddressChange(t *testing.T) {
+	c := startCall(t, 0)
+	markA, markB := c.a.len(), c.b.len()
+	c.tp.readdress(t, "a")
+	moved := time.Now()
+	c.a.expect(t, "A RECONNECTED", markA, moved.Add(8*time.Second), roomState("RECONNECTED"))
+	_, rec := c.b.expect(t, "B's view back at full rate", c.b.len(), moved.Add(8*time.Second), atFullRate)
+	t.Logf("B's view at %d fps %v after A's address changed", rec.Frames, rec.at.Sub(moved).Round(10*time.Millisecond))
+	time.Sleep(time.Second) // for late updates to reach B
+	if i, rec := c.a.find(markA, publisherState("PUBLISH_REQUESTING")); i >= 0 {
+		t.Errorf("A published again (%v): its media connection should have restarted ICE", rec)
+	}
+	for _, m := range []func(record) bool{userLeft("a"), streamEnded} {
+		if i, rec := c.b.find(markB, m); i >= 0 {
+			t.Errorf("B noticed the move: %v", rec)
+		}
+	}
+	c.end(t)
+}

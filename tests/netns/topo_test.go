@@ -88,6 +88,18 @@ func (tp *topology) restore(t *testing.T, client string) {
 	ip(t, "-n", tp.server, "link", "set", tp.links[client].serverDev, "up")
 }
 
+// readdress moves a client to another address on its link, as a device
+// that changed networks: its sockets on the old address are dead, and the
+// server's packets to it go nowhere.
+func (tp *topology) readdress(t *testing.T, client string) {
+	t.Helper()
+	l := tp.links[client]
+	moved := l.clientIP[:strings.LastIndexByte(l.clientIP, '.')] + ".3"
+	ip(t, "-n", l.ns, "addr", "del", l.clientIP+"/24", "dev", l.clientDev)
+	ip(t, "-n", l.ns, "addr", "add", moved+"/24", "dev", l.clientDev)
+	l.clientIP = moved
+}
+
 // limit caps a client's link at rate (tc's notation, "300kbit") each way
 // with a token bucket filter: 16 kB bursts, at most 50 ms queued.
 func (tp *topology) limit(t *testing.T, client, rate string) {

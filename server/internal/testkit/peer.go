@@ -70,8 +70,16 @@ func Payload(kind byte, n uint32) []byte {
 }
 
 // offer creates an offer with every candidate in it (non-trickle).
-func offer(pc *webrtc.PeerConnection) (string, error) {
-	o, err := pc.CreateOffer(nil)
+func offer(pc *webrtc.PeerConnection) (string, error) { return offerWith(pc, nil) }
+
+// RestartOffer is an offer from pc, with every candidate in it, that
+// restarts ICE (restart_ice).
+func RestartOffer(pc *webrtc.PeerConnection) (string, error) {
+	return offerWith(pc, &webrtc.OfferOptions{ICERestart: true})
+}
+
+func offerWith(pc *webrtc.PeerConnection, opts *webrtc.OfferOptions) (string, error) {
+	o, err := pc.CreateOffer(opts)
 	if err != nil {
 		return "", err
 	}
