@@ -5,10 +5,16 @@ import "sync"
 // Source is one remote stream's way into the mixer. Its decode goroutine
 // pushes PCM as packets arrive; the mixer drains it at the host's pace. A
 // small ring absorbs network jitter: playback starts (and restarts after an
-// underrun) once Target is buffered, and on overflow the oldest audio is
-// dropped back to Target, so latency never creeps up. A host that fetches
-// more than 20 ms at a time raises both bounds by the excess of its largest
-// fetch, since the buffer must cover a whole fetch.
+// underrun) once the target is buffered, and on overflow the oldest audio
+// is dropped back to the target, so latency never creeps up. A host that
+// fetches more than 20 ms at a time raises both bounds by the excess of its
+// largest fetch, since the buffer must cover a whole fetch.
+//
+// The target adapts to the network: each underrun while playing raises it
+// (and the bound above it) by one packet, up to MaxAdaptMs; every
+// adaptCalm of playback without an underrun lowers it by half a packet,
+// down to the mixer's TargetMs. A clean link keeps the small buffer; a
+// jittery one gets the cushion it needs after a few breaks.
 //
 // All methods are safe for concurrent use.
 type Source struct {
@@ -19,8 +25,11 @@ type Source struct {
 	ring   []int16 // interleaved stereo, len = 2*capacity
 	r      int     // read position, in frames
 	level  int     // frames buffered
-	target int     // frames to buffer before playing
-	max    int     // frames beyond which the oldest are dropped
+	base   int     // the mixer's target, in frames: the adaptive target's floor
+	span   int     // frames allowed above the target before dropping
+	target int     // frames to buffer before playing (adaptive)
+	max    int     // frames beyond which the oldest are dropped: target + span
+	calm   int     // frames played since the last underrun or target change
 	extra  int     // frames the host's largest fetch adds to both bounds
 	primed bool
 	muted  bool
@@ -34,10 +43,27 @@ type SourceStats struct {
 	Underruns     uint64 // times the source ran dry while playing
 	DroppedFrames uint64 // 48 kHz frames dropped on overflow
 	BufferedMs    int    // audio waiting to be played now
+	TargetMs      int    // the jitter buffer's current target
 }
 
+// Adaptation of the target (see Source).
+const (
+	MaxAdaptMs = 200           // the most the target grows to
+	adaptStep  = MixRate / 50  // an underrun adds one 20 ms packet
+	adaptCalm  = 10 * MixRate  // 10 s without one ...
+	adaptShed  = MixRate / 100 // ... takes 10 ms off
+	adaptMax   = MaxAdaptMs * MixRate / 1000
+)
+
 func newSource(id string, m *Mixer, target, maxFrames int) *Source {
-	return &Source{id: id, mixer: m, target: target, max: maxFrames}
+	return &Source{id: id, mixer: m, base: target, span: maxFrames - target, target: target, max: maxFrames}
+}
+
+// retarget moves the target (and the bound above it) to frames.
+func (s *Source) retarget(frames int) {
+	s.target = frames
+	s.max = frames + s.span
+	s.calm = 0
 }
 
 // ID returns the id the source was added with (the stream ID in Parley).
@@ -106,6 +132,7 @@ func (s *Source) Stats() SourceStats {
 	defer s.mu.Unlock()
 	st := s.stats
 	st.BufferedMs = s.level * 1000 / MixRate
+	st.TargetMs = s.target * 1000 / MixRate
 	return st
 }
 
@@ -144,6 +171,12 @@ func (s *Source) addTo(acc []int32, frames int) {
 	if n < frames {
 		s.primed = false
 		s.stats.Underruns++
+		s.retarget(min(s.target+adaptStep, max(adaptMax, s.base)))
+		s.fit(s.max + s.extra)
+		return
+	}
+	if s.calm += n; s.calm >= adaptCalm && s.target > s.base {
+		s.retarget(max(s.target-adaptShed, s.base))
 	}
 }
 
