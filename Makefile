@@ -23,7 +23,8 @@
 #                   and with each turned off; a table of medians (NETBENCH_RUNS, 3)
 #   make test-netns parleyd and two engines as processes on their own network
 #                   namespaces (root, iproute2): a 5 s outage, a server restart, an
-#                   outage beyond the reconnect window (make test-netns-long: 60 s)
+#                   outage beyond the reconnect window, an address change (make
+#                   test-netns-long: the outage at 60 s, and a tbf bandwidth cap)
 #   make soak       300 engine lifecycles against one server; nothing may stay behind
 #   make load-signal  200 signaling clients logging in and out of 50 rooms for 60 s
 #   make bench-sfu  the SFU under media load: one 720p stream to 10–300 viewers, audio,
@@ -126,9 +127,10 @@ netbench: cgo-include
 test-netns: deps
 	PARLEY_NETNS=1 $(GO) test -count=1 -v -timeout 5m ./tests/netns/
 
-# The outage beyond the reconnect window at full length: 60 s, a 30 s window.
+# The outage beyond the reconnect window at full length (60 s, a 30 s
+# window) and a 300 kbit/s tbf cap on the publisher's link.
 test-netns-long: deps
-	PARLEY_NETNS=1 PARLEY_NETNS_LONG=1 $(GO) test -count=1 -v -timeout 5m -run '^TestOutageBeyondWindow$$' ./tests/netns/
+	PARLEY_NETNS=1 PARLEY_NETNS_LONG=1 $(GO) test -count=1 -v -timeout 5m -run '^(TestOutageBeyondWindow|TestBandwidthCap)$$' ./tests/netns/
 
 test-c: c
 	scripts/pulse-test-server.sh run $(CTEST) --test-dir $(BUILD) $(CTEST_FLAGS)

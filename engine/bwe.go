@@ -5,7 +5,6 @@ import (
 
 	"github.com/pion/interceptor"
 	"github.com/pion/interceptor/pkg/cc"
-	"github.com/pion/interceptor/pkg/gcc"
 	"github.com/pion/webrtc/v4"
 )
 
@@ -43,12 +42,11 @@ type bweHub struct {
 func newBWEHub(pace bool) (*bweHub, error) {
 	h := &bweHub{}
 	f, err := cc.NewInterceptor(func() (cc.BandwidthEstimator, error) {
-		var p gcc.Pacer = gcc.NewNoOpPacer()
+		var p *pacer
 		if pace {
 			p = newPacer(h.initial)
 		}
-		return gcc.NewSendSideBWE(gcc.SendSideBWEInitialBitrate(h.initial), gcc.SendSideBWEMinBitrate(bweMinBitrate),
-			gcc.SendSideBWEMaxBitrate(h.initial), gcc.SendSideBWEPacer(p))
+		return newEstimator(h.initial, p)
 	})
 	if err != nil {
 		return nil, err

@@ -233,11 +233,13 @@ func (v *videoEncoder) run() {
 			return
 		}
 		rate := v.target()
-		key := v.wantKey.Load()
 		if v.adapt {
 			now := time.Now()
-			if !budget.allow(now, rate) && !key {
-				continue // over the budget: this frame is dropped
+			if !budget.allow(now, rate) {
+				// Over the budget: this frame is dropped. A keyframe
+				// asked for waits for the next frame within it, rather
+				// than adding the largest frame of all to the debt.
+				continue
 			}
 			img = ladder.frame(img, rate, v.bitrate.Load(), budget.pressed(now))
 		}

@@ -44,7 +44,7 @@ type pacedPacket struct {
 
 const (
 	pacingFactor  = 1.25
-	maxQueueDelay = 300 * time.Millisecond
+	maxQueueDelay = 250 * time.Millisecond
 	// maxBurst is the credit a pacer may save up: two full packets.
 	maxBurst = 2 * rtpMTU
 )

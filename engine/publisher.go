@@ -121,9 +121,7 @@ func (p *publisher) run() error {
 		return protocol.Errorf(protocol.ErrInternal, err.Error())
 	}
 	if est != nil {
-		// pion reports each change on a goroutine of its own; the
-		// latest estimate is read rather than trusting their order.
-		est.OnTargetBitrateChange(func(int) { p.setEstimate(videoShare(est.GetTargetBitrate(), audioBps)) })
+		est.OnTargetBitrateChange(func(bps int) { p.setEstimate(videoShare(bps, audioBps)) })
 	}
 	p.mu.Lock()
 	p.pc = pc

@@ -15,12 +15,18 @@ import (
 // far below the configured bitrate (sizeLadder).
 
 // maxSkipped is how many frames in a row the budget may drop: the picture
-// keeps moving at least every 200 ms at 30 fps.
-const maxSkipped = 5
+// keeps moving at least every 200 ms at 30 fps. budgetSlack is the debt,
+// in time at the target rate, the budget runs before it drops a frame.
+const (
+	maxSkipped  = 5
+	budgetSlack = 250 * time.Millisecond
+)
 
 // frameBudget is a leaky bucket of bits: it fills at the target rate, each
 // encoded frame empties it by its size, and a frame is dropped while it is
-// in debt (a large keyframe is paid for by the frames after it).
+// more than budgetSlack in debt (a large keyframe is paid for by the frames
+// after it; the slack lets the codec's own rate control even out ordinary
+// overshoots and a keyframe now and then without a visible drop).
 type frameBudget struct {
 	bits    float64
 	last    time.Time
@@ -41,7 +47,7 @@ func (b *frameBudget) allow(now time.Time, targetBps int64) bool {
 	}
 	b.last = now
 	b.bits = min(b.bits, float64(targetBps)/4) // at most 250 ms saved up
-	if b.bits < 0 && b.skipped < maxSkipped {
+	if b.bits < -float64(targetBps)*budgetSlack.Seconds() && b.skipped < maxSkipped {
 		b.skipped++
 		b.dropped = now
 		return false

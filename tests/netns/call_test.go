@@ -31,14 +31,21 @@ type call struct {
 // view gets A's frames at minFPS.
 func startCall(t *testing.T, window time.Duration) *call {
 	t.Helper()
+	return startCallWith(t, window, "")
+}
+
+// startCallWith is startCall with A publishing source (sourceNoisy, or ""
+// for the test pattern).
+func startCallWith(t *testing.T, window time.Duration, source string) *call {
+	t.Helper()
 	c := &call{tp: newTopology(t, "a", "b")}
 	c.srv = &parleyd{tp: c.tp}
 	c.srv.start(t)
 	if window == 0 {
 		window = engine.DefaultReconnectWindow
 	}
-	c.b = startClient(t, c.tp, "b", rolePlayer, engine.DefaultReconnectWindow)
-	c.a = startClient(t, c.tp, "a", rolePublisher, window)
+	c.b = startClient(t, c.tp, "b", rolePlayer, engine.DefaultReconnectWindow, "")
+	c.a = startClient(t, c.tp, "a", rolePublisher, window, source)
 	start := time.Now()
 	c.a.expect(t, "A logged in", 0, start.Add(15*time.Second), roomState("LOGINED"))
 	c.b.expect(t, "B logged in", 0, start.Add(15*time.Second), roomState("LOGINED"))
@@ -94,7 +101,7 @@ type client struct {
 
 // startClient runs the test binary's TestClientProcess in the client's
 // namespace.
-func startClient(t *testing.T, tp *topology, name, role string, window time.Duration) *client {
+func startClient(t *testing.T, tp *topology, name, role string, window time.Duration, source string) *client {
 	t.Helper()
 	exe, err := os.Executable()
 	if err != nil {
@@ -103,7 +110,7 @@ func startClient(t *testing.T, tp *topology, name, role string, window time.Dura
 	c := &client{recorder: newRecorder(), name: name}
 	c.p = startProc(t, procSpec{name: "client " + name, ns: tp.links[name].ns,
 		env: []string{envRole + "=" + role, envServer + "=" + tp.url(name), envRoom + "=netns",
-			envWindow + "=" + window.String()},
+			envWindow + "=" + window.String(), envSource + "=" + source},
 		argv:   []string{exe, "-test.run=^TestClientProcess$", "-test.timeout=10m"},
 		stdout: c.line})
 	t.Cleanup(func() {

@@ -14,6 +14,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/parley-rtc/parley/engine"
+	"github.com/parley-rtc/parley/internal/testsource"
 	"github.com/parley-rtc/parley/render"
 	"github.com/parley-rtc/parley/server/config"
 	"github.com/parley-rtc/parley/server/protocol"
@@ -25,7 +26,12 @@ const (
 	envServer = "PARLEY_NETNS_SERVER" // the server's ws:// URL
 	envRoom   = "PARLEY_NETNS_ROOM"
 	envWindow = "PARLEY_NETNS_WINDOW" // engine.Config.ReconnectWindow, a Go duration
+	envSource = "PARLEY_NETNS_SOURCE" // the publisher's video: sourceNoisy, or the test pattern
 )
+
+// sourceNoisy is hard-to-compress video (internal/testsource) that a
+// bandwidth cap bites into.
+const sourceNoisy = "noisy"
 
 const (
 	rolePublisher = "publisher" // user "a", publishes streamID
@@ -70,8 +76,9 @@ func runClient(role, url, room string, window time.Duration, out *emitter, stdin
 		return err
 	}
 	var view *render.View
+	var stopSource func()
 	stop, stats := make(chan struct{}), sync.WaitGroup{}
-	err = startMedia(e, role, room, logined, &view)
+	err = startMedia(e, role, room, logined, &view, &stopSource)
 	if err == nil && view != nil {
 		stats.Add(1)
 		go func() { defer stats.Done(); countFrames(view, out, stop) }()
@@ -81,6 +88,9 @@ func runClient(role, url, room string, window time.Duration, out *emitter, stdin
 	}
 	close(stop)
 	stats.Wait()
+	if stopSource != nil {
+		stopSource()
+	}
 	e.Destroy()
 	if view != nil {
 		view.Close()
@@ -94,8 +104,9 @@ func runClient(role, url, room string, window time.Duration, out *emitter, stdin
 	return err
 }
 
-// startMedia logs in as the role's user, then publishes or starts playing.
-func startMedia(e *engine.Engine, role, room string, logined <-chan struct{}, view **render.View) error {
+// startMedia logs in as the role's user, then publishes or starts playing;
+// a player's view and a custom source's stop land in view and stopSource.
+func startMedia(e *engine.Engine, role, room string, logined <-chan struct{}, view **render.View, stopSource *func()) error {
 	user := map[string]string{rolePublisher: "a", rolePlayer: "b"}[role]
 	if user == "" {
 		return errors.New("unknown role " + role)
@@ -111,6 +122,12 @@ func startMedia(e *engine.Engine, role, room string, logined <-chan struct{}, vi
 	if role == rolePublisher {
 		if err := e.SetVideoConfig(engine.VideoConfig{EncodeWidth: 640, EncodeHeight: 360, FPS: 30}, engine.ChannelMain); err != nil {
 			return err
+		}
+		if os.Getenv(envSource) == sourceNoisy {
+			if err := e.SetVideoSource(engine.VideoSourceCustom, engine.ChannelMain); err != nil {
+				return err
+			}
+			*stopSource = testsource.Noisy(e, testsource.NoisyParams{Width: 640, Height: 360, FPS: 30})
 		}
 		return e.StartPublishing(streamID, engine.ChannelMain)
 	}

@@ -186,6 +186,13 @@ func (r *recorder) line(s string) {
 }
 
 // len is how many records have come so far: a mark to search from.
+// since is a copy of the records from index from on.
+func (r *recorder) since(from int) []record {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]record(nil), r.recs[from:]...)
+}
+
 func (r *recorder) len() int {
 	r.mu.Lock()
 	defer r.mu.Unlock()

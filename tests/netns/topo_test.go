@@ -111,6 +111,15 @@ func (tp *topology) limit(t *testing.T, client, rate string) {
 	}
 }
 
+// unlimit removes a client's caps.
+func (tp *topology) unlimit(t *testing.T, client string) {
+	t.Helper()
+	l := tp.links[client]
+	for _, end := range [][2]string{{l.ns, l.clientDev}, {tp.server, l.serverDev}} {
+		run(t, "tc", "-n", end[0], "qdisc", "del", "dev", end[1], "root")
+	}
+}
+
 // url is the server's websocket address as a client reaches it.
 func (tp *topology) url(client string) string {
 	return "ws://" + tp.links[client].serverIP + ":" + serverPort

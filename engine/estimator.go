@@ -1,0 +1,183 @@
+package engine
+
+import (
+	"math"
+	"sync"
+	"time"
+
+	"github.com/pion/interceptor/pkg/gcc"
+)
+
+// estimator is pion's send-side bandwidth estimator with Parley's own rule
+// for loss (docs/media.md, Congestion control). pion's delay-based part is
+// kept as it is. Its loss-based part holds its rate while loss is between 2
+// and 10 % and cuts it whenever a 200 ms average passes 10 %; on a link with
+// a few percent of random loss — Wi-Fi, not congestion — those cuts come now
+// and then and nothing ever raises the rate again, so it ratchets down to
+// the floor. Here loss is averaged over a second, a second with more than
+// 10 % cuts the ceiling once (by half the loss), and every second under 10 %
+// raises it by a tenth: random loss leaves the rate to the delay-based part,
+// and congestion that loses packets still brings it down. Heavy loss (over
+// 25 % in pion's 200 ms average: a link that just narrowed under the
+// stream) cuts at once to what got through, at most every heavyCutEvery.
+//
+// pion's delay-based part also grows only additively — about a packet per
+// round trip — near the rate that last congested the link, so a link that
+// widens again is found only after tens of seconds. Here its decreases are
+// followed, and while it is in its increase state the rate grows by
+// rampPerSecond from wherever it is (or jumps to pion's figure if that is
+// higher): the same sawtooth under a cap, a climb back within seconds once
+// the cap is gone.
+type estimator struct {
+	*gcc.SendSideBWE
+	pacer    *pacer // set to the target; nil without pacing
+	min, max int    // bits per second
+
+	mu       sync.Mutex
+	ceiling  int // the loss rule's, bits per second
+	delay    int // the delay rule's, bits per second
+	updated  time.Time
+	target   int
+	lossSum  float64
+	lossN    int
+	windowAt time.Time
+	cutAt    time.Time // the last heavy-loss cut
+	onChange func(int)
+
+	done chan struct{}
+	wg   sync.WaitGroup
+}
+
+const (
+	estimatorTick = 100 * time.Millisecond
+	lossWindow    = time.Second
+	lossCutAbove  = 0.10
+	heavyLoss     = 0.25
+	heavyCutEvery = 300 * time.Millisecond
+	rampPerSecond = 0.15
+)
+
+// newEstimator starts an estimator at, and never above, maxBps; p (nil: no
+// pacing) paces at its target.
+func newEstimator(maxBps int, p *pacer) (*estimator, error) {
+	var pp gcc.Pacer = gcc.NewNoOpPacer()
+	if p != nil {
+		pp = pacedByEstimator{p}
+	}
+	bwe, err := gcc.NewSendSideBWE(gcc.SendSideBWEInitialBitrate(maxBps), gcc.SendSideBWEMinBitrate(bweMinBitrate),
+		gcc.SendSideBWEMaxBitrate(maxBps), gcc.SendSideBWEPacer(pp))
+	if err != nil {
+		return nil, err
+	}
+	now := time.Now()
+	e := &estimator{SendSideBWE: bwe, pacer: p, min: bweMinBitrate, max: maxBps, ceiling: maxBps, delay: maxBps,
+		target: maxBps, windowAt: now, updated: now, done: make(chan struct{})}
+	e.wg.Add(1)
+	go e.run()
+	return e, nil
+}
+
+// pacedByEstimator is the pacer as pion sees it: pion's own target, which
+// its loss rule ratchets, is ignored; the estimator sets the pacer's.
+type pacedByEstimator struct{ *pacer }
+
+func (pacedByEstimator) SetTargetBitrate(int) {}
+
+func (e *estimator) run() {
+	defer e.wg.Done()
+	tick := time.NewTicker(estimatorTick)
+	defer tick.Stop()
+	for {
+		select {
+		case <-e.done:
+			return
+		case now := <-tick.C:
+			e.update(now)
+		}
+	}
+}
+
+// update folds in pion's latest figures and reports a new target.
+func (e *estimator) update(now time.Time) {
+	st := e.SendSideBWE.GetStats()
+	delay, _ := st["delayTargetBitrate"].(int)
+	loss, _ := st["averageLoss"].(float64)
+	state, _ := st["state"].(string)
+	e.mu.Lock()
+	if delay > 0 {
+		switch state {
+		case "decrease":
+			e.delay = delay
+		case "increase":
+			ramped := float64(e.delay) * math.Pow(1+rampPerSecond, now.Sub(e.updated).Seconds())
+			e.delay = max(delay, int(ramped))
+		}
+	}
+	e.updated = now
+	e.lossSum += loss
+	e.lossN++
+	if loss > heavyLoss && now.Sub(e.cutAt) >= heavyCutEvery {
+		e.ceiling = max(int(float64(e.target)*(1-loss)), e.min)
+		e.cutAt = now
+	}
+	if now.Sub(e.windowAt) >= lossWindow {
+		if mean := e.lossSum / float64(e.lossN); mean > lossCutAbove {
+			e.ceiling = int(float64(e.target) * (1 - mean/2))
+		} else {
+			e.ceiling += e.ceiling / 10
+		}
+		e.ceiling = min(max(e.ceiling, e.min), e.max)
+		e.lossSum, e.lossN, e.windowAt = 0, 0, now
+	}
+	e.delay = min(max(e.delay, e.min), e.max)
+	target := min(max(min(e.delay, e.ceiling), e.min), e.max)
+	changed := target != e.target
+	e.target = target
+	f := e.onChange
+	e.mu.Unlock()
+	if !changed {
+		return
+	}
+	if e.pacer != nil {
+		e.pacer.SetTargetBitrate(target)
+	}
+	if f != nil {
+		f(target)
+	}
+}
+
+// GetTargetBitrate is the estimate, in bits per second (pion's NACK
+// responder keeps retransmissions within it).
+func (e *estimator) GetTargetBitrate() int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.target
+}
+
+// OnTargetBitrateChange sets what hears of a new estimate, in order, on the
+// estimator's goroutine.
+func (e *estimator) OnTargetBitrateChange(f func(int)) {
+	e.mu.Lock()
+	e.onChange = f
+	e.mu.Unlock()
+}
+
+// GetStats adds the estimator's own figures to pion's.
+func (e *estimator) GetStats() map[string]any {
+	st := e.SendSideBWE.GetStats()
+	e.mu.Lock()
+	st["targetBitrate"], st["lossCeiling"] = e.target, e.ceiling
+	e.mu.Unlock()
+	return st
+}
+
+// Close stops the estimator and pion's.
+func (e *estimator) Close() error {
+	select {
+	case <-e.done:
+	default:
+		close(e.done)
+	}
+	e.wg.Wait()
+	return e.SendSideBWE.Close()
+}
