@@ -103,6 +103,12 @@ func (e *estimator) update(now time.Time) {
 	delay, _ := st["delayTargetBitrate"].(int)
 	loss, _ := st["averageLoss"].(float64)
 	state, _ := st["state"].(string)
+	e.apply(now, delay, loss, state)
+}
+
+// apply takes pion's delay-based target, its 200 ms average loss and its
+// state ("increase", "decrease", "hold") at now.
+func (e *estimator) apply(now time.Time, delay int, loss float64, state string) {
 	e.mu.Lock()
 	if delay > 0 {
 		switch state {
