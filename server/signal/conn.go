@@ -21,7 +21,7 @@ import (
 // Timing of a connection, as in gorilla's chat example.
 const (
 	handshakeTimeout = 10 * time.Second // hello and auth must be done by then
-	pongWait         = 30 * time.Second // silence allowed after auth; the server pings at 9/10 of it
+	pongWait         = 15 * time.Second // silence allowed after auth; the server pings at 9/10 of it
 	writeWait        = 10 * time.Second // one message write
 	sendQueue        = 256              // messages waiting for a slow client before it is dropped
 )

@@ -29,7 +29,7 @@ type Config struct {
 	// auth; 0 means 10 s.
 	HandshakeTimeout time.Duration
 	// PongWait is how long an authenticated client may stay silent; the
-	// server pings at 9/10 of it. 0 means 30 s.
+	// server pings at 9/10 of it. 0 means 15 s.
 	PongWait time.Duration
 	// Limits bound each client; 0 fields take config.DefaultLimits'.
 	Limits config.Limits

@@ -12,7 +12,7 @@ import (
 // it notices a client gone silent after serverSilence at the latest, then
 // keeps the session for serverGrace.
 const (
-	serverSilence = 30 * time.Second
+	serverSilence = 15 * time.Second
 	serverGrace   = 10 * time.Second
 )
 
