@@ -152,6 +152,19 @@ func (e *estimator) apply(now time.Time, delay int, loss float64, state string) 
 	}
 }
 
+// setMax changes the most the estimate asks for (the configured bitrate
+// changed). pion's own estimator keeps the maximum it was made with; above
+// it, the rate grows by the estimator's climb alone.
+func (e *estimator) setMax(bps int) {
+	e.mu.Lock()
+	e.max = max(bps, e.min)
+	e.ceiling = min(e.ceiling, e.max)
+	e.mu.Unlock()
+	if e.pacer != nil {
+		e.pacer.setCeiling(e.max)
+	}
+}
+
 // GetTargetBitrate is the estimate, in bits per second (pion's NACK
 // responder keeps retransmissions within it).
 func (e *estimator) GetTargetBitrate() int {

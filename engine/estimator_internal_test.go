@@ -76,3 +76,19 @@ func TestEstimatorRampsAndFollowsDecreases(t *testing.T) {
 		t.Error("no change was reported")
 	}
 }
+
+// A higher configured bitrate lets the estimate climb past the maximum it
+// started with (pion's own stays at it); a lower one caps it at once.
+func TestEstimatorFollowsTheConfiguredMaximum(t *testing.T) {
+	e, _ := testEstimator(900_000)
+	e.setMax(1_800_000)
+	at := feed(e, time.Unix(0, 0), 10*time.Second, func(int) (int, float64, string) { return 900_000, 0, "increase" })
+	if got := e.GetTargetBitrate(); got <= 1_500_000 {
+		t.Errorf("target %d 10 s after the maximum went from 900000 to 1800000, want it past 1500000", got)
+	}
+	e.setMax(400_000)
+	feed(e, at, estimatorTick, func(int) (int, float64, string) { return 900_000, 0, "increase" })
+	if got := e.GetTargetBitrate(); got != 400_000 {
+		t.Errorf("target %d after the maximum went down to 400000", got)
+	}
+}

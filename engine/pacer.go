@@ -67,6 +67,13 @@ func (p *pacer) AddStream(ssrc uint32, w interceptor.RTPWriter) {
 	p.mu.Unlock()
 }
 
+// setCeiling changes the estimate's maximum, at which nothing is paced.
+func (p *pacer) setCeiling(bps int) {
+	p.mu.Lock()
+	p.ceiling = bps
+	p.mu.Unlock()
+}
+
 // SetTargetBitrate takes the estimator's new target.
 func (p *pacer) SetTargetBitrate(bps int) {
 	p.mu.Lock()

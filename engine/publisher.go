@@ -27,10 +27,12 @@ type publisher struct {
 
 	stateDirty chan struct{} // the camera or microphone state changed
 
-	mu   sync.Mutex
-	pc   *webrtc.PeerConnection
-	venc *videoEncoder
-	aenc *audioEncoder
+	mu       sync.Mutex
+	pc       *webrtc.PeerConnection
+	venc     *videoEncoder
+	aenc     *audioEncoder
+	est      *estimator // nil without congestion control
+	audioBps int        // the audio's share of the estimate
 }
 
 // StartPublishing publishes the channel's video (and on MAIN the engine's
@@ -124,7 +126,8 @@ func (p *publisher) run() error {
 		est.OnTargetBitrateChange(func(bps int) { p.setEstimate(videoShare(bps, audioBps)) })
 	}
 	p.mu.Lock()
-	p.pc = pc
+	p.pc, p.audioBps = pc, audioBps
+	p.est, _ = est.(*estimator)
 	p.mu.Unlock()
 	connected := make(chan struct{})
 	failed := make(chan struct{})
@@ -372,9 +375,14 @@ func (p *publisher) setEstimate(bps int) {
 	}
 }
 
+// setBitrate applies a new configured bitrate; the estimate may then grow
+// to it.
 func (p *publisher) setBitrate(kbps int) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if p.est != nil {
+		p.est.setMax(kbps*1000 + p.audioBps + packetOverheadBps)
+	}
 	if p.venc == nil {
 		return
 	}
