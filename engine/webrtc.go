@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net"
 	"slices"
@@ -13,6 +14,7 @@ import (
 	"github.com/pion/interceptor/pkg/nack"
 	"github.com/pion/webrtc/v4"
 
+	"github.com/parley-rtc/parley/internal/gather"
 	"github.com/parley-rtc/parley/server/protocol"
 )
 
@@ -162,22 +164,11 @@ func newAPI(s webrtc.SettingEngine, bwe *bweHub, noNACK bool) (*webrtc.API, erro
 // offerGathered creates an offer and waits until its candidates are all in
 // it: Parley's signaling is non-trickle.
 func offerGathered(ctx context.Context, pc *webrtc.PeerConnection, opts *webrtc.OfferOptions) (string, error) {
-	offer, err := pc.CreateOffer(opts)
-	if err != nil {
-		return "", err
-	}
-	done := webrtc.GatheringCompletePromise(pc)
-	if err := pc.SetLocalDescription(offer); err != nil {
-		return "", err
-	}
-	select {
-	case <-done:
-	case <-ctx.Done():
-		return "", ctx.Err()
-	case <-time.After(5 * time.Second):
+	sdp, err := gather.Offer(ctx, pc, opts)
+	if errors.Is(err, gather.ErrTimeout) {
 		return "", protocol.Errorf(protocol.ErrInternal, "ICE gathering timed out")
 	}
-	return pc.LocalDescription().SDP, nil
+	return sdp, err
 }
 
 // waitConnected blocks until the PeerConnection connects or fails.

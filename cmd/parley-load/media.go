@@ -1,8 +1,8 @@
 package main
 
 import (
+	"context"
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"net"
 	"sync"
@@ -13,6 +13,8 @@ import (
 	"github.com/pion/interceptor"
 	"github.com/pion/rtp"
 	"github.com/pion/webrtc/v4"
+
+	"github.com/parley-rtc/parley/internal/gather"
 )
 
 // profile is what one publisher sends.
@@ -93,20 +95,7 @@ func newAPI() (*webrtc.API, error) {
 
 // offer creates an offer with every candidate in it (non-trickle).
 func offer(pc *webrtc.PeerConnection) (string, error) {
-	o, err := pc.CreateOffer(nil)
-	if err != nil {
-		return "", err
-	}
-	done := webrtc.GatheringCompletePromise(pc)
-	if err := pc.SetLocalDescription(o); err != nil {
-		return "", err
-	}
-	select {
-	case <-done:
-	case <-time.After(5 * time.Second):
-		return "", errors.New("ICE gathering timed out")
-	}
-	return pc.LocalDescription().SDP, nil
+	return gather.Offer(context.Background(), pc, nil)
 }
 
 func accept(pc *webrtc.PeerConnection, answer string) error {

@@ -4,6 +4,7 @@
 package testkit
 
 import (
+	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -18,6 +19,8 @@ import (
 	"github.com/pion/rtcp"
 	"github.com/pion/rtp"
 	"github.com/pion/webrtc/v4"
+
+	"github.com/parley-rtc/parley/internal/gather"
 )
 
 // H264 is the H.264 codec Parley peers register (payload type 102).
@@ -79,20 +82,7 @@ func RestartOffer(pc *webrtc.PeerConnection) (string, error) {
 }
 
 func offerWith(pc *webrtc.PeerConnection, opts *webrtc.OfferOptions) (string, error) {
-	o, err := pc.CreateOffer(opts)
-	if err != nil {
-		return "", err
-	}
-	done := webrtc.GatheringCompletePromise(pc)
-	if err := pc.SetLocalDescription(o); err != nil {
-		return "", err
-	}
-	select {
-	case <-done:
-	case <-time.After(5 * time.Second):
-		return "", errors.New("ICE gathering timed out")
-	}
-	return pc.LocalDescription().SDP, nil
+	return gather.Offer(context.Background(), pc, opts)
 }
 
 // Publisher sends a VP8 (or H.264) and an Opus track of synthetic RTP packets.
