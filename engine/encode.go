@@ -8,10 +8,6 @@ import (
 	"time"
 
 	"github.com/pion/mediadevices/pkg/codec"
-	"github.com/pion/mediadevices/pkg/codec/vpx"
-	"github.com/pion/mediadevices/pkg/frame"
-	"github.com/pion/mediadevices/pkg/io/video"
-	"github.com/pion/mediadevices/pkg/prop"
 	"github.com/pion/rtp"
 	"github.com/pion/rtp/codecs"
 	"github.com/pion/webrtc/v4"
@@ -113,8 +109,9 @@ func copyI420(dst *image.YCbCr, f *render.I420, mirror bool) *image.YCbCr {
 // (docs/protocol.md).
 //
 // Its goroutine takes the newest frame from the slot and hands it to the
-// codec. libvpx follows a change of frame size by itself; openh264 is built
-// anew for the new size (its first frame is then an IDR). Keyframe and
+// codec. The VP8 encoder follows a change of frame size by itself (a
+// keyframe at the new size); openh264 is built anew for the new size (its
+// first frame is then an IDR). Keyframe and
 // bitrate requests are applied by that goroutine between frames, so the
 // codec is only ever called from one thread.
 type videoEncoder struct {
@@ -157,14 +154,7 @@ func newVideoEncoder(cfg VideoConfig, track *webrtc.TrackLocalStaticRTP, adapt b
 
 // build makes a codec for frames of w×h; it reads v.cur.
 func (v *videoEncoder) build(w, h int) (codec.ReadCloser, error) {
-	r := video.ReaderFunc(func() (image.Image, func(), error) {
-		if v.cur == nil {
-			return nil, func() {}, io.EOF
-		}
-		return v.cur, func() {}, nil
-	})
 	bitrate := int(v.target())
-	media := prop.Media{Video: prop.Video{Width: w, Height: h, FrameRate: float32(v.fps), FrameFormat: frame.FormatI420}}
 	var enc codec.ReadCloser
 	var err error
 	if v.codec == CodecH264 {
@@ -172,20 +162,7 @@ func (v *videoEncoder) build(w, h int) (codec.ReadCloser, error) {
 		// hold the bitrate, and a skipped frame simply sends nothing.
 		enc, err = newH264Enc(w, h, v.fps, bitrate, func() image.Image { return v.cur })
 	} else {
-		params, perr := vpx.NewVP8Params()
-		if perr != nil {
-			return nil, perr
-		}
-		params.BitRate = bitrate
-		// Constant bitrate, as real-time senders use: the rate the
-		// estimator allows is held frame by frame, without VBR's bursts.
-		params.RateControlEndUsage = vpx.RateControlCBR
-		params.RateControlUndershootPercent = 100
-		params.RateControlOvershootPercent = 15
-		params.KeyFrameInterval = v.fps * 4
-		params.LagInFrames = 0
-		params.Deadline = time.Microsecond // the fastest realtime speed
-		enc, err = params.BuildVideoEncoder(r, media)
+		enc, err = newVP8Enc(w, h, v.fps, bitrate, func() image.Image { return v.cur }, v.slot.lastCaptureMs)
 	}
 	if err != nil {
 		return nil, err

@@ -16,7 +16,7 @@ func RGBAToI420(dst *I420, rgba []byte, width, height, stride int) error {
 			ErrInvalidFrame, len(rgba), stride, width, height)
 	case dst == nil || dst.Width != width || dst.Height != height:
 		return fmt.Errorf("%w: destination is not %dx%d", ErrInvalidFrame, width, height)
-	case !dst.valid():
+	case !dst.Valid():
 		return fmt.Errorf("%w: destination planes too short", ErrInvalidFrame)
 	}
 	rgbaToI420(dst, rgba, stride, width, height)
@@ -28,7 +28,7 @@ func RGBAToI420(dst *I420, rgba []byte, width, height, stride int) error {
 // index out of range, it panics if f is malformed or dst is too short: a
 // programming error, never a property of the video.
 func I420ToRGBA(dst []byte, dstStride int, f *I420) {
-	if !f.valid() {
+	if !f.Valid() {
 		panic("render: I420ToRGBA: malformed frame")
 	}
 	if !planeFits(dst, dstStride, 4*f.Width, f.Height) {
@@ -42,7 +42,7 @@ func I420ToRGBA(dst []byte, dstStride int, f *I420) {
 // same size (NewI420 makes one); a publisher mirrors what it sends this way.
 // Errors wrap ErrInvalidFrame.
 func MirrorI420(dst, src *I420) error {
-	if !src.valid() || dst == nil || !dst.valid() || dst.Width != src.Width || dst.Height != src.Height {
+	if !src.Valid() || dst == nil || !dst.Valid() || dst.Width != src.Width || dst.Height != src.Height {
 		return fmt.Errorf("%w: mirror needs two valid frames of one size", ErrInvalidFrame)
 	}
 	mirrorI420(dst, src)
@@ -52,7 +52,7 @@ func MirrorI420(dst, src *I420) error {
 // ScaleI420 resizes all of src into all of dst (bilinear), e.g. a custom or
 // camera frame to the configured encode size. Errors wrap ErrInvalidFrame.
 func ScaleI420(dst, src *I420) error {
-	if !src.valid() || dst == nil || !dst.valid() {
+	if !src.Valid() || dst == nil || !dst.Valid() {
 		return fmt.Errorf("%w: scale needs two valid frames", ErrInvalidFrame)
 	}
 	scaleI420(dst, src)

@@ -37,9 +37,9 @@ func grow(b []byte, n int) []byte {
 	return make([]byte, n)
 }
 
-// valid reports whether every plane holds its rows at the given strides, so
+// Valid reports whether every plane holds its rows at the given strides, so
 // that handing f to C cannot read or write outside its slices.
-func (f *I420) valid() bool {
+func (f *I420) Valid() bool {
 	if f == nil || f.Width <= 0 || f.Height <= 0 || f.Width > MaxDim || f.Height > MaxDim {
 		return false
 	}

@@ -106,7 +106,7 @@ func NewView(d Desc) (*View, error) {
 // running in Release or another Write. Concurrent Writes are safe; they are
 // serialized and the last to run wins.
 func (v *View) Write(f *I420, meta FrameMeta, mirror bool) (landed bool) {
-	if !f.valid() {
+	if !f.Valid() {
 		return false
 	}
 	v.mu.Lock()

@@ -1,7 +1,7 @@
-// Package vp8 decodes VP8 with libvpx into zero-copy I420 frames and
-// reassembles VP8 RTP packets (RFC 7741) into whole frames with the least
-// possible delay. Encoding and packetizing happen elsewhere (mediadevices'
-// vpx encoder and pion's codecs.VP8Payloader).
+// Package vp8 encodes and decodes VP8 with libvpx (zero-copy I420 frames
+// out of the decoder) and reassembles VP8 RTP packets (RFC 7741) into whole
+// frames with the least possible delay. Packetizing happens elsewhere
+// (pion's codecs.VP8Payloader).
 package vp8
 
 import "errors"
@@ -9,11 +9,19 @@ import "errors"
 // Sentinel errors. Callers compare with errors.Is; the engine maps them to
 // its own codes.
 var (
-	// ErrClosed is returned by Decode after Close: the libvpx context is gone.
-	ErrClosed = errors.New("vp8: decoder closed")
-	// ErrInit means libvpx refused to create a decoder (out of memory or a
-	// libvpx built without VP8 decoding).
-	ErrInit = errors.New("vp8: decoder init failed")
+	// ErrClosed is returned after Close: the libvpx context is gone.
+	ErrClosed = errors.New("vp8: codec closed")
+	// ErrInit means libvpx refused to create an encoder or decoder (out of
+	// memory or a libvpx built without VP8).
+	ErrInit = errors.New("vp8: codec init failed")
+	// ErrBadConfig is returned by NewEncoder and SetBitrate for a size or
+	// bitrate libvpx cannot encode.
+	ErrBadConfig = errors.New("vp8: bad encoder config")
+	// ErrBadFrame is returned by Encode for a frame whose planes do not hold
+	// its size at its strides.
+	ErrBadFrame = errors.New("vp8: bad frame")
+	// ErrEncode wraps libvpx's refusal to encode a frame.
+	ErrEncode = errors.New("vp8: encode failed")
 	// ErrEmptyFrame is returned for a zero-length frame, which libvpx would
 	// otherwise take as a flush request.
 	ErrEmptyFrame = errors.New("vp8: empty frame")

@@ -1,16 +1,11 @@
 package vp8_test
 
 import (
-	"image"
 	"testing"
 
 	"github.com/parley-rtc/parley/engine/codec/internal/picture"
+	"github.com/parley-rtc/parley/engine/codec/vp8"
 	"github.com/parley-rtc/parley/render"
-	"github.com/pion/mediadevices/pkg/codec"
-	"github.com/pion/mediadevices/pkg/codec/vpx"
-	"github.com/pion/mediadevices/pkg/frame"
-	"github.com/pion/mediadevices/pkg/io/video"
-	"github.com/pion/mediadevices/pkg/prop"
 	"github.com/pion/rtp"
 	"github.com/pion/rtp/codecs"
 )
@@ -30,53 +25,38 @@ var (
 	checkPalette = picture.CheckPalette
 )
 
-// vp8Encoder wraps mediadevices' encoder, the one Parley sends with.
+// vp8Encoder is the encoder Parley sends with, as the engine sets it up,
+// keyframes only on request (as PLIs ask).
 type vp8Encoder struct {
-	enc  codec.ReadCloser
-	next *render.I420
+	enc *vp8.Encoder
+	pts int64
 }
 
 func newVP8Encoder(t testing.TB, w, h, bitrate int) *vp8Encoder {
 	t.Helper()
-	p, err := vpx.NewVP8Params()
+	enc, err := vp8.NewEncoder(vp8.EncoderConfig{Width: w, Height: h, FPS: 30, BitrateBps: bitrate,
+		MaxKeyFramePercent: vp8.KeyFrameCap(30)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	p.BitRate = bitrate
-	p.KeyFrameInterval = 1000 // keyframes only on request, as PLIs ask
-	e := &vp8Encoder{}
-	r := video.ReaderFunc(func() (image.Image, func(), error) {
-		f := e.next
-		return &image.YCbCr{Y: f.Y, Cb: f.U, Cr: f.V, YStride: f.YStride, CStride: f.UStride,
-			SubsampleRatio: image.YCbCrSubsampleRatio420, Rect: image.Rect(0, 0, f.Width, f.Height)}, func() {}, nil
-	})
-	e.enc, err = p.BuildVideoEncoder(r, prop.Media{Video: prop.Video{Width: w, Height: h, FrameFormat: frame.FormatI420}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { e.enc.Close() })
-	return e
+	t.Cleanup(enc.Close)
+	return &vp8Encoder{enc: enc}
 }
 
-// encode compresses one picture into one VP8 frame.
+// encode compresses one picture into one VP8 frame, 33 ms after the last;
+// the frame is the caller's (a copy of the encoder's buffer).
 func (e *vp8Encoder) encode(t testing.TB, f *render.I420) []byte {
 	t.Helper()
-	e.next = f
-	data, release, err := e.enc.Read()
+	e.pts += 33
+	data, _, err := e.enc.Encode(f, e.pts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	release()
-	return data
+	return append([]byte(nil), data...)
 }
 
 // forceKeyframe is what the engine does on a PLI.
-func (e *vp8Encoder) forceKeyframe(t testing.TB) {
-	t.Helper()
-	if err := e.enc.Controller().(codec.KeyFrameController).ForceKeyFrame(); err != nil {
-		t.Fatal(err)
-	}
-}
+func (e *vp8Encoder) forceKeyframe(testing.TB) { e.enc.ForceKeyFrame() }
 
 // packetizer turns frames into RTP packets the way the engine's track does.
 type packetizer struct {

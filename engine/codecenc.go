@@ -1,0 +1,71 @@
+package engine
+
+import (
+	"image"
+	"io"
+
+	"github.com/pion/mediadevices/pkg/codec"
+
+	"github.com/parley-rtc/parley/engine/codec/h264"
+	"github.com/parley-rtc/parley/engine/codec/vp8"
+	"github.com/parley-rtc/parley/render"
+)
+
+// codecEnc puts Parley's own encoders (engine/codec/vp8: the keyframe cap
+// and real-time rate control settings; engine/codec/h264: BT.601 signalled
+// in the stream, slices that fit a packet) behind the interface the video
+// encoder's loop drives its codecs through.
+type codecEnc struct {
+	encode  func(f *render.I420, key bool) ([]byte, error)
+	setRate func(bps int) error
+	close   func()
+	next    func() image.Image // the frame to encode (videoEncoder.cur)
+	key     bool
+	frame   render.I420
+}
+
+func newH264Enc(w, h, fps, bitrate int, next func() image.Image) (*codecEnc, error) {
+	enc, err := h264.NewEncoder(h264.EncoderParams{Width: w, Height: h, FPS: float64(fps), Bitrate: bitrate,
+		IntraPeriod: fps * 4})
+	if err != nil {
+		return nil, err
+	}
+	return &codecEnc{encode: enc.Encode, setRate: enc.SetBitrate, close: enc.Close, next: next}, nil
+}
+
+// newVP8Enc makes a VP8 encoder; ptsMs is the capture time of the frame
+// being encoded.
+func newVP8Enc(w, h, fps, bitrate int, next func() image.Image, ptsMs func() int64) (*codecEnc, error) {
+	enc, err := vp8.NewEncoder(vp8.EncoderConfig{Width: w, Height: h, FPS: fps, BitrateBps: bitrate,
+		KeyFrameEvery: fps * 4, MaxKeyFramePercent: vp8.KeyFrameCap(fps)})
+	if err != nil {
+		return nil, err
+	}
+	encode := func(f *render.I420, key bool) ([]byte, error) {
+		if key {
+			enc.ForceKeyFrame()
+		}
+		b, _, err := enc.Encode(f, ptsMs())
+		return b, err
+	}
+	return &codecEnc{encode: encode, setRate: enc.SetBitrate, close: enc.Close, next: next}, nil
+}
+
+// Read encodes the next frame; an empty result is a frame rate control
+// skipped.
+func (c *codecEnc) Read() ([]byte, func(), error) {
+	y, ok := c.next().(*image.YCbCr)
+	if !ok || y == nil {
+		return nil, func() {}, io.EOF
+	}
+	c.frame = render.I420{Width: y.Rect.Dx(), Height: y.Rect.Dy(), Y: y.Y, U: y.Cb, V: y.Cr,
+		YStride: y.YStride, UStride: y.CStride, VStride: y.CStride}
+	b, err := c.encode(&c.frame, c.key)
+	c.key = false
+	return b, func() {}, err
+}
+
+func (c *codecEnc) Close() error                        { c.close(); return nil }
+func (c *codecEnc) Controller() codec.EncoderController { return c }
+func (c *codecEnc) ForceKeyFrame() error                { c.key = true; return nil }
+func (c *codecEnc) SetBitRate(bps int) error            { return c.setRate(bps) }
