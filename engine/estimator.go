@@ -5,7 +5,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/pion/interceptor"
 	"github.com/pion/interceptor/pkg/gcc"
+	"github.com/pion/rtcp"
 )
 
 // estimator is pion's send-side bandwidth estimator with Parley's own rule
@@ -18,8 +20,11 @@ import (
 // 10 % cuts the ceiling once (by half the loss), and every second under 10 %
 // raises it by a tenth: random loss leaves the rate to the delay-based part,
 // and congestion that loses packets still brings it down. Heavy loss (over
-// 25 % in pion's 200 ms average: a link that just narrowed under the
+// half in pion's 200 ms average: a link that just narrowed under the
 // stream) cuts at once to what got through, at most every heavyCutEvery.
+// The bar is that high because a 200 ms average holds few packets at low
+// rates: under 20 % random loss it passes 25 % every few windows, and a
+// lower bar ratcheted such a call down to the floor.
 //
 // pion's delay-based part also grows only additively — about a packet per
 // round trip — near the rate that last congested the link, so a link that
@@ -42,6 +47,8 @@ type estimator struct {
 	lossN    int
 	windowAt time.Time
 	cutAt    time.Time // the last heavy-loss cut
+	fedAt    time.Time // the last transport-wide feedback
+	resumed  time.Time // when feedback came back after a gap
 	onChange func(int)
 
 	done chan struct{}
@@ -52,9 +59,11 @@ const (
 	estimatorTick = 100 * time.Millisecond
 	lossWindow    = time.Second
 	lossCutAbove  = 0.10
-	heavyLoss     = 0.25
+	heavyLoss     = 0.5
 	heavyCutEvery = 300 * time.Millisecond
 	rampPerSecond = 0.15
+	feedbackGap   = time.Second
+	resumeGrace   = time.Second
 )
 
 // newEstimator starts an estimator at, and never above, maxBps; p (nil: no
@@ -71,7 +80,7 @@ func newEstimator(maxBps int, p *pacer) (*estimator, error) {
 	}
 	now := time.Now()
 	e := &estimator{SendSideBWE: bwe, pacer: p, min: bweMinBitrate, max: maxBps, ceiling: maxBps, delay: maxBps,
-		target: maxBps, windowAt: now, updated: now, done: make(chan struct{})}
+		target: maxBps, windowAt: now, updated: now, fedAt: now, done: make(chan struct{})}
 	e.wg.Add(1)
 	go e.run()
 	return e, nil
@@ -97,6 +106,28 @@ func (e *estimator) run() {
 	}
 }
 
+// WriteRTCP notes when transport-wide feedback arrives and hands the
+// packets to pion's estimator.
+func (e *estimator) WriteRTCP(pkts []rtcp.Packet, attrs interceptor.Attributes) error {
+	for _, p := range pkts {
+		if _, ok := p.(*rtcp.TransportLayerCC); ok {
+			e.feedback(time.Now())
+			break
+		}
+	}
+	return e.SendSideBWE.WriteRTCP(pkts, attrs)
+}
+
+// feedback records transport-wide feedback arriving at now.
+func (e *estimator) feedback(now time.Time) {
+	e.mu.Lock()
+	if now.Sub(e.fedAt) > feedbackGap {
+		e.resumed = now
+	}
+	e.fedAt = now
+	e.mu.Unlock()
+}
+
 // update folds in pion's latest figures and reports a new target.
 func (e *estimator) update(now time.Time) {
 	st := e.SendSideBWE.GetStats()
@@ -110,10 +141,16 @@ func (e *estimator) update(now time.Time) {
 // state ("increase", "decrease", "hold") at now.
 func (e *estimator) apply(now time.Time, delay int, loss float64, state string) {
 	e.mu.Lock()
+	grace := now.Sub(e.resumed) < resumeGrace
+	if grace {
+		loss = 0 // the outage's packets
+	}
 	if delay > 0 {
 		switch state {
 		case "decrease":
-			e.delay = delay
+			if !grace { // the outage's gap in the arrival times
+				e.delay = delay
+			}
 		case "increase":
 			ramped := float64(e.delay) * math.Pow(1+rampPerSecond, now.Sub(e.updated).Seconds())
 			e.delay = max(delay, int(ramped))
@@ -128,7 +165,7 @@ func (e *estimator) apply(now time.Time, delay int, loss float64, state string) 
 	}
 	if now.Sub(e.windowAt) >= lossWindow {
 		if mean := e.lossSum / float64(e.lossN); mean > lossCutAbove {
-			e.ceiling = int(float64(e.target) * (1 - mean/2))
+			e.ceiling = min(e.ceiling, int(float64(e.target)*(1-mean/2))) // a heavy cut stands
 		} else {
 			e.ceiling += e.ceiling / 10
 		}

@@ -11,7 +11,7 @@ func testEstimator(maxBps int) (*estimator, *[]int) {
 	var got []int
 	now := time.Unix(0, 0)
 	e := &estimator{min: bweMinBitrate, max: maxBps, ceiling: maxBps, delay: maxBps, target: maxBps,
-		windowAt: now, updated: now}
+		windowAt: now, updated: now, fedAt: now}
 	e.onChange = func(bps int) { got = append(got, bps) }
 	return e, &got
 }
@@ -52,6 +52,58 @@ func TestEstimatorCutsOnLoss(t *testing.T) {
 	feed(e2, at, time.Second, func(int) (int, float64, string) { return 900_000, 0.2, "hold" })
 	if got := e2.GetTargetBitrate(); got != 810_000 {
 		t.Errorf("target %d after a second of 20 %% loss, want 810000 (cut by half the loss, once)", got)
+	}
+}
+
+// Feedback that comes back after an outage reports the outage's packets
+// lost, and pion's delay-based part takes the gap for delay: that is not
+// congestion, and the rate stays; loss that goes on after the grace second
+// still cuts.
+func TestEstimatorIgnoresAnOutagesLoss(t *testing.T) {
+	e, _ := testEstimator(900_000)
+	t0 := time.Unix(0, 0)
+	e.feedback(t0)
+	back := t0.Add(5 * time.Second)
+	e.feedback(back)
+	at := feed(e, back, 900*time.Millisecond, func(i int) (int, float64, string) {
+		return 400_000, max(1-float64(i)/5, 0), "decrease"
+	})
+	if got := e.GetTargetBitrate(); got != 900_000 {
+		t.Fatalf("target %d in the second after a 5 s outage, want 900000 (the outage's loss ignored)", got)
+	}
+	feed(e, at, time.Second, func(int) (int, float64, string) { return 900_000, 0.6, "hold" })
+	if got := e.GetTargetBitrate(); got > 450_000 {
+		t.Errorf("target %d after 60 %% loss went on past the grace, want a cut", got)
+	}
+	// So does the first feedback, when it comes long after the start.
+	e3, _ := testEstimator(900_000)
+	e3.feedback(t0.Add(3 * time.Second))
+	feed(e3, t0.Add(3*time.Second), 500*time.Millisecond, func(int) (int, float64, string) { return 400_000, 0.9, "decrease" })
+	if got := e3.GetTargetBitrate(); got != 900_000 {
+		t.Errorf("target %d just after the first feedback came 3 s late, want 900000", got)
+	}
+	// Feedback at its usual pace opens no grace.
+	e2, _ := testEstimator(900_000)
+	for i := range 10 {
+		e2.feedback(t0.Add(time.Duration(i) * 100 * time.Millisecond))
+	}
+	feed(e2, t0.Add(time.Second), estimatorTick, func(int) (int, float64, string) { return 900_000, 0.6, "hold" })
+	if got := e2.GetTargetBitrate(); got != 360_000 {
+		t.Errorf("target %d after 60 %% loss with steady feedback, want 360000", got)
+	}
+}
+
+// 20 % random loss — pion's 200 ms average wandering between 5 and 40 % —
+// for 8 s is not taken for a narrowed link: the rate comes down by the
+// one-second rule only, not to the floor.
+func TestEstimatorRandomHeavyLossDoesNotRatchet(t *testing.T) {
+	e, _ := testEstimator(800_000)
+	rng := rand.New(rand.NewPCG(3, 4))
+	feed(e, time.Unix(0, 0), 8*time.Second, func(int) (int, float64, string) {
+		return 800_000, 0.05 + rng.Float64()*0.35, "hold"
+	})
+	if got := e.GetTargetBitrate(); got < 300_000 {
+		t.Errorf("target %d after 8 s of 20 %% random loss, want at least 300000", got)
 	}
 }
 
