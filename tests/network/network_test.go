@@ -263,13 +263,13 @@ func TestLossAndJitter(t *testing.T) {
 	c := startCall(t, netsim.Link{Loss: 0.05, Delay: 50 * time.Millisecond, Jitter: 10 * time.Millisecond})
 	c.waitFrames(t)
 	time.Sleep(2 * time.Second) // past the start
-	fps, breaks, audioOK := c.measure(15 * time.Second)
-	t.Logf("5%% loss, 50±10 ms: %.1f fps rendered, %d freezes in 15 s, tone in %.0f%% of 100 ms windows", fps, breaks, audioOK*100)
+	fps, breaks, audioOK := c.measure(time.Minute)
+	t.Logf("5%% loss, 50±10 ms: %.1f fps rendered, %d freezes in a minute, tone in %.0f%% of 100 ms windows", fps, breaks, audioOK*100)
 	if fps < 20 {
 		t.Errorf("%.1f fps rendered, want at least 20", fps)
 	}
-	if breaks > 0 {
-		t.Errorf("%d freezes in 15 s, want at most one a minute", breaks)
+	if breaks > 1 {
+		t.Errorf("%d freezes in a minute, want at most one", breaks)
 	}
 	if audioOK < 0.95 {
 		t.Errorf("the tone is in %.0f%% of the windows, want continuous audio", audioOK*100)
