@@ -10,7 +10,8 @@ import (
 const (
 	// DefaultHoldFrames is how many newer frames may complete while the
 	// assembler still waits for a missing packet of an older one: about
-	// 100 ms at 30 fps, enough for a NACK retransmission on a sane link.
+	// 200 ms at 30 fps, enough for a NACK retransmission on a sane link;
+	// it grows when retransmissions come just too late.
 	DefaultHoldFrames = rtpframe.DefaultHoldFrames
 
 	// DefaultKeyframeRetryFrames is how many frames the assembler skips
@@ -55,6 +56,9 @@ type AssemblerConfig struct {
 	// HoldFrames: see DefaultHoldFrames. Larger values survive more
 	// reordering at the cost of a longer freeze on real loss.
 	HoldFrames int
+	// MaxHoldFrames: the most the hold grows to when retransmissions
+	// arrive just after it ran out (rtpframe.DefaultMaxHoldFrames).
+	MaxHoldFrames int
 	// KeyframeRetryFrames: see DefaultKeyframeRetryFrames.
 	KeyframeRetryFrames int
 }
@@ -68,6 +72,7 @@ type AssemblerStats struct {
 	PacketsDup      uint64 // packets already held
 	PacketsMalform  uint64 // payloads that are not valid packetization-mode 1 H.264
 	KeyframeRequest uint64 // times Push returned needKeyframe
+	HoldFrames      int    // the hold now, in frames
 }
 
 // fuState is a packet's place in a fragmented NAL unit, kept as the

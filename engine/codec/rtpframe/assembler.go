@@ -22,8 +22,21 @@ const (
 	// assembler still waits for a missing packet of an older one: about
 	// 200 ms at 30 fps, enough for a NACK (sent within 20 ms) and its
 	// retransmission over a 150 ms round trip. It costs latency only while a
-	// packet is missing (tests/network measures it).
+	// packet is missing (tests/network measures it). The hold adapts: see
+	// DefaultMaxHoldFrames.
 	DefaultHoldFrames = 6
+
+	// DefaultMaxHoldFrames is the most the hold grows to. When a packet of
+	// a frame the assembler gave up on arrives after all (its
+	// retransmission came just too late: a longer round trip, a
+	// retransmission lost once), the hold grows by holdStep frames, since
+	// giving up costs a keyframe round trip, a longer freeze than the wait
+	// would have been; after holdCalmFrames frames emitted without that, it
+	// shrinks by one frame, down to HoldFrames. 15 frames is 500 ms at 30
+	// fps: a longer wait is a freeze anyway.
+	DefaultMaxHoldFrames = 15
+	holdStep             = 2
+	holdCalmFrames       = 1800
 
 	// DefaultKeyframeRetryFrames is how many frames the assembler skips
 	// while waiting for a keyframe before it asks for one again, so a lost
@@ -90,6 +103,9 @@ type Config struct {
 	// HoldFrames: see DefaultHoldFrames. Larger values survive more
 	// reordering at the cost of a longer freeze on real loss.
 	HoldFrames int
+	// MaxHoldFrames: see DefaultMaxHoldFrames; below HoldFrames, the hold
+	// stays at HoldFrames.
+	MaxHoldFrames int
 	// KeyframeRetryFrames: see DefaultKeyframeRetryFrames.
 	KeyframeRetryFrames int
 }
@@ -103,6 +119,7 @@ type Stats struct {
 	PacketsDup      uint64 // packets already held
 	PacketsMalform  uint64 // payloads the codec could not parse
 	KeyframeRequest uint64 // times Push returned needKeyframe
+	HoldFrames      int    // the hold now, in frames
 }
 
 // slot holds one packet of the ring, its parsed bytes in a buffer that is
@@ -136,6 +153,11 @@ type Assembler struct {
 	head    int64 // oldest sequence number not yet consumed
 	highest int64 // newest sequence number seen
 
+	hold     int   // frames the head may wait now (adaptive)
+	calm     int   // frames emitted since the hold last grew
+	gaveUp   int64 // the last hold that ran out dropped [gaveUp, gaveUpTo)
+	gaveUpTo int64
+
 	waitKey      bool // after loss (and at start) only a keyframe may pass
 	requested    bool // a keyframe was asked for since waitKey was set
 	sinceRequest int  // frames skipped since the last request
@@ -162,20 +184,31 @@ func (a *Assembler) Init(codec Codec, cfg Config) {
 	if cfg.KeyframeRetryFrames <= 0 {
 		cfg.KeyframeRetryFrames = DefaultKeyframeRetryFrames
 	}
+	if cfg.MaxHoldFrames <= 0 {
+		cfg.MaxHoldFrames = DefaultMaxHoldFrames
+	}
+	cfg.MaxHoldFrames = max(cfg.MaxHoldFrames, cfg.HoldFrames)
 	a.cfg, a.codec, a.stats = cfg, codec, Stats{}
+	a.hold, a.calm, a.gaveUp, a.gaveUpTo = cfg.HoldFrames, 0, 0, 0
 	a.Reset()
 }
 
 // Stats returns the counters so far.
-func (a *Assembler) Stats() Stats { return a.stats }
+func (a *Assembler) Stats() Stats {
+	st := a.stats
+	st.HoldFrames = a.hold
+	return st
+}
 
 // Reset forgets every held packet and waits for a keyframe again, as when
-// the sender's SSRC changes. Counters are kept.
+// the sender's SSRC changes. Counters, and the hold the path has taught,
+// are kept.
 func (a *Assembler) Reset() {
 	for i := range a.ring {
 		a.ring[i].present = false
 	}
 	a.started, a.fixed = false, false
+	a.gaveUp, a.gaveUpTo = 0, 0
 	a.waitKey, a.requested, a.sinceRequest = true, false, 0
 }
 
@@ -217,6 +250,11 @@ func (a *Assembler) accept(pkt *rtp.Packet) bool {
 		a.head = ext
 	case ext < a.head:
 		a.stats.PacketsLate++
+		if ext >= a.gaveUp && ext < a.gaveUpTo {
+			// The frame given up on was about to be whole: wait longer.
+			a.hold = min(a.hold+holdStep, a.cfg.MaxHoldFrames)
+			a.gaveUpTo, a.calm = a.gaveUp, 0
+		}
 		return false
 	case ext-a.head >= RingSize:
 		// A jump beyond the window: everything held is hopeless.
@@ -287,8 +325,10 @@ func (a *Assembler) drain() {
 			a.lost(false)
 			continue
 		}
-		if a.newerFrames() > a.cfg.HoldFrames || a.highest-a.head >= RingSize-ringSlack {
+		if a.newerFrames() > a.hold || a.highest-a.head >= RingSize-ringSlack {
+			a.gaveUp = a.head
 			a.dropTo(a.nextStart(a.head + 1))
+			a.gaveUpTo = a.head
 			a.lost(true)
 			continue
 		}
@@ -346,6 +386,9 @@ func (a *Assembler) emit(start, end int64) {
 	}
 	a.fixed = true
 	a.stats.FramesEmitted++
+	if a.calm++; a.calm >= holdCalmFrames && a.hold > a.cfg.HoldFrames {
+		a.hold, a.calm = a.hold-1, 0
+	}
 	a.dropTo(end + 1)
 }
 

@@ -144,6 +144,71 @@ func TestLossHoldsThenGivesUp(t *testing.T) {
 	}
 }
 
+// A packet of a frame given up on that arrives after all (a retransmission
+// just too late) makes the hold longer, so the next such packet fills its
+// gap in time; calm frames bring the hold back down.
+func TestHoldGrowsWhenRetransmissionsComeJustTooLate(t *testing.T) {
+	a := rtpframe.New(&toy{}, rtpframe.Config{HoldFrames: 2, MaxHoldFrames: 5})
+	seq, ts := uint16(0), uint32(0)
+	next := func(flags byte) []*rtp.Packet {
+		f := frame(seq, ts, flags, "f")
+		seq, ts = seq+3, ts+3000
+		return f
+	}
+	push(a, next(fKey|fSure)...)
+	// The hold of 2 runs out on the third newer frame; the missing packet
+	// comes right after.
+	lost := next(fSure)
+	push(a, lost[0], lost[2])
+	for range 3 {
+		push(a, next(fSure)...)
+	}
+	push(a, lost[1])
+	if h := a.Stats().HoldFrames; h != 4 {
+		t.Fatalf("hold %d after a retransmission came just too late, want 4", h)
+	}
+	push(a, next(fKey|fSure)...) // recovered
+	// The same delay now fills the gap: no keyframe request, every frame out.
+	lost = next(fSure)
+	r := push(a, lost[0], lost[2])
+	for range 3 {
+		r2 := push(a, next(fSure)...)
+		r.data, r.needKey = append(r.data, r2.data...), r.needKey || r2.needKey
+	}
+	r2 := push(a, lost[1])
+	if r.needKey || len(r.data)+len(r2.data) != 4 {
+		t.Fatalf("with the longer hold: %d + %d frames, needKey %v; want 4 frames and no request", len(r.data), len(r2.data), r.needKey)
+	}
+	// A late packet grows the hold at most to the maximum, once per give-up.
+	for range 3 {
+		lost = next(fSure)
+		push(a, lost[0], lost[2])
+		for range a.Stats().HoldFrames + 1 {
+			push(a, next(fSure)...)
+		}
+		push(a, lost[1])
+		push(a, lost[1])
+		push(a, next(fKey|fSure)...)
+	}
+	if h := a.Stats().HoldFrames; h != 5 {
+		t.Fatalf("hold %d, want the maximum 5", h)
+	}
+	// 1800 calm frames (a minute at 30 fps) take one frame off, down to
+	// HoldFrames at most.
+	for range 1800 {
+		push(a, next(fSure)...)
+	}
+	if h := a.Stats().HoldFrames; h != 4 {
+		t.Fatalf("hold %d after 1800 calm frames, want 4", h)
+	}
+	for range 1800 * 3 {
+		push(a, next(fSure)...)
+	}
+	if h := a.Stats().HoldFrames; h != 2 {
+		t.Fatalf("hold %d after 7200 calm frames, want back at 2", h)
+	}
+}
+
 func TestRetransmissionFillsGap(t *testing.T) {
 	a := rtpframe.New(&toy{}, rtpframe.Config{})
 	k := frame(0, 0, fKey|fSure, "k")
