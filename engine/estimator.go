@@ -19,7 +19,11 @@ import (
 // the floor. Here loss is averaged over a second, a second with more than
 // 10 % cuts the ceiling once (by half the loss), and every second under 10 %
 // raises it by a tenth: random loss leaves the rate to the delay-based part,
-// and congestion that loses packets still brings it down. Heavy loss (over
+// and congestion that loses packets still brings it down. Clean seconds
+// (under 2 %) in a row raise it faster, by 15, 20, 25 and then 30 %: near
+// the rate that last lost packets the climb is gentle, and a link that
+// widened again is back at full rate within seconds rather than half a
+// minute (there is no probing). Heavy loss (over
 // half in pion's 200 ms average: a link that just narrowed under the
 // stream) cuts at once to what got through, at most every heavyCutEvery.
 // The bar is that high because a 200 ms average holds few packets at low
@@ -46,6 +50,7 @@ type estimator struct {
 	lossSum  float64
 	lossN    int
 	windowAt time.Time
+	clean    int       // clean loss windows in a row
 	cutAt    time.Time // the last heavy-loss cut
 	fedAt    time.Time // the last transport-wide feedback
 	resumed  time.Time // when feedback came back after a gap
@@ -59,6 +64,7 @@ const (
 	estimatorTick = 100 * time.Millisecond
 	lossWindow    = time.Second
 	lossCutAbove  = 0.10
+	cleanBelow    = 0.02
 	heavyLoss     = 0.5
 	heavyCutEvery = 300 * time.Millisecond
 	rampPerSecond = 0.15
@@ -164,9 +170,16 @@ func (e *estimator) apply(now time.Time, delay int, loss float64, state string) 
 		e.cutAt = now
 	}
 	if now.Sub(e.windowAt) >= lossWindow {
-		if mean := e.lossSum / float64(e.lossN); mean > lossCutAbove {
+		mean := e.lossSum / float64(e.lossN)
+		switch {
+		case mean > lossCutAbove:
 			e.ceiling = min(e.ceiling, int(float64(e.target)*(1-mean/2))) // a heavy cut stands
-		} else {
+			e.clean = 0
+		case mean < cleanBelow:
+			e.clean++
+			e.ceiling = int(float64(e.ceiling) * (1 + min(0.05+0.05*float64(e.clean), 0.30)))
+		default:
+			e.clean = 0
 			e.ceiling += e.ceiling / 10
 		}
 		e.ceiling = min(max(e.ceiling, e.min), e.max)

@@ -107,6 +107,26 @@ func TestEstimatorRandomHeavyLossDoesNotRatchet(t *testing.T) {
 	}
 }
 
+// Once a narrow link is gone, clean seconds in a row climb faster and
+// faster: from a sixth of the maximum back to 90 % of it within 9 s; the
+// first clean seconds after a cut climb gently (10 and 15 %).
+func TestEstimatorClimbsBackFastOnACleanLink(t *testing.T) {
+	e, _ := testEstimator(900_000)
+	at := feed(e, time.Unix(0, 0), 3*time.Second, func(int) (int, float64, string) { return 900_000, 0.6, "hold" })
+	low := e.GetTargetBitrate()
+	if low > 160_000 {
+		t.Fatalf("target %d after 3 s of 60 %% loss, want the floor", low)
+	}
+	at = feed(e, at, 2*time.Second, func(int) (int, float64, string) { return 900_000, 0, "increase" })
+	if got := e.GetTargetBitrate(); got > low*14/10 {
+		t.Errorf("target %d two clean seconds after the cut from %d: the first climb should be gentle", got, low)
+	}
+	feed(e, at, 7*time.Second, func(int) (int, float64, string) { return 900_000, 0, "increase" })
+	if got := e.GetTargetBitrate(); got < 810_000 {
+		t.Errorf("target %d nine clean seconds after the cut, want at least 810000", got)
+	}
+}
+
 // After a decrease, the increase state climbs 15 % a second, above pion's
 // additive figure, and never past the maximum; a decrease is followed.
 func TestEstimatorRampsAndFollowsDecreases(t *testing.T) {
