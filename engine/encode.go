@@ -195,7 +195,7 @@ func (v *videoEncoder) target() int64 {
 
 func (v *videoEncoder) run() {
 	defer close(v.done)
-	var pl rtp.Payloader = &codecs.VP8Payloader{EnablePictureID: true}
+	var pl rtp.Payloader = &layerPayloader{enc: func() *codecEnc { ce, _ := v.enc.(*codecEnc); return ce }}
 	pt := uint8(ptVP8)
 	if v.codec == CodecH264 {
 		pl, pt = &codecs.H264Payloader{}, ptH264

@@ -68,6 +68,7 @@ type AssemblerStats struct {
 	FramesEmitted   uint64 // whole access units returned by Push
 	FramesSkipped   uint64 // complete non-IDR access units dropped while waiting for an IDR
 	LossEvents      uint64 // times a gap or broken access unit was given up
+	LayerRecoveries uint64 // losses that ended without a keyframe: no base-layer frame was lost
 	PacketsLate     uint64 // packets older than anything still held
 	PacketsDup      uint64 // packets already held
 	PacketsMalform  uint64 // payloads that are not valid packetization-mode 1 H.264

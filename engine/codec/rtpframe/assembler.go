@@ -57,6 +57,17 @@ type Info struct {
 	// Part is the codec's own: the assembler keeps it with the packet and
 	// hands it back to Codec.Follow.
 	Part uint8
+	// Layered: the packet carries temporal-layer indexes (VP8's T and L
+	// bits), so TID and Base are meaningful. Only meaningful with Start.
+	Layered bool
+	// TID is the frame's temporal layer. Base-layer frames (0) alone
+	// update the pictures the others predict from, so losing a frame above
+	// the base layer damages nothing after it.
+	TID uint8
+	// Base is the running index of base-layer frames (VP8's TL0PICIDX): a
+	// base frame's own, or, above the base layer, that of the base frame
+	// the frame predicts from.
+	Base uint8
 }
 
 // Verdict is Codec.Follow's answer on whether a packet fits its frame.
@@ -115,6 +126,7 @@ type Stats struct {
 	FramesEmitted   uint64 // whole frames returned by Push
 	FramesSkipped   uint64 // complete non-keyframes dropped while waiting for a keyframe
 	LossEvents      uint64 // times a gap or broken frame was given up
+	LayerRecoveries uint64 // losses that ended without a keyframe: no base-layer frame was lost
 	PacketsLate     uint64 // packets older than anything still held
 	PacketsDup      uint64 // packets already held
 	PacketsMalform  uint64 // payloads the codec could not parse
@@ -139,7 +151,9 @@ type slot struct {
 // start present), without waiting for the next frame. It handles
 // reordering, duplicates and sequence wrap. On loss it holds the incomplete
 // frame for a bounded time, then drops it and everything up to the next
-// keyframe, and asks the caller for a keyframe (PLI).
+// keyframe, and asks the caller for a keyframe (PLI) — unless the stream is
+// layered (Info.Layered) and the frames that follow show that no base-layer
+// frame was lost: then they play on.
 //
 // An Assembler is not safe for concurrent use: one goroutine per track (the
 // RTP reader) owns it. Its zero value is not usable: see New and Init.
@@ -158,9 +172,12 @@ type Assembler struct {
 	gaveUp   int64 // the last hold that ran out dropped [gaveUp, gaveUpTo)
 	gaveUpTo int64
 
-	waitKey      bool // after loss (and at start) only a keyframe may pass
-	requested    bool // a keyframe was asked for since waitKey was set
-	sinceRequest int  // frames skipped since the last request
+	waitKey      bool  // after loss (and at start) only a keyframe may pass
+	base         uint8 // Info.Base of the last base-layer frame emitted
+	haveBase     bool  // base is set: a layered frame was emitted since Reset
+	layered      bool  // the last frame emitted was layered
+	requested    bool  // a keyframe was asked for since waitKey was set
+	sinceRequest int   // frames skipped since the last request
 
 	needKey bool // result of the current Push
 	frames  []Frame
@@ -209,6 +226,7 @@ func (a *Assembler) Reset() {
 	}
 	a.started, a.fixed = false, false
 	a.gaveUp, a.gaveUpTo = 0, 0
+	a.haveBase, a.layered = false, false
 	a.waitKey, a.requested, a.sinceRequest = true, false, 0
 }
 
@@ -364,9 +382,16 @@ func (a *Assembler) scan(start int64) (end int64, st frameState) {
 	return a.highest + 1, frameIncomplete
 }
 
-// emit hands out the frame start..end, or skips it while a keyframe is due.
+// emit hands out the frame start..end, or skips it while a keyframe is due
+// and the frame's references may have been lost.
 func (a *Assembler) emit(start, end int64) {
 	first := a.at(start)
+	if a.waitKey && !first.info.Key && a.intact(first.info) {
+		// Only frames above the base layer were lost since the last base
+		// frame: this one decodes as if nothing had happened.
+		a.waitKey, a.requested, a.sinceRequest = false, false, 0
+		a.stats.LayerRecoveries++
+	}
 	if a.waitKey && !first.info.Key {
 		a.stats.FramesSkipped++
 		a.sinceRequest++
@@ -384,6 +409,9 @@ func (a *Assembler) emit(start, end int64) {
 	if first.info.Key {
 		a.waitKey, a.requested, a.sinceRequest = false, false, 0
 	}
+	if a.layered = first.info.Layered; a.layered && first.info.TID == 0 {
+		a.base, a.haveBase = first.info.Base, true
+	}
 	a.fixed = true
 	a.stats.FramesEmitted++
 	if a.calm++; a.calm >= holdCalmFrames && a.hold > a.cfg.HoldFrames {
@@ -392,11 +420,28 @@ func (a *Assembler) emit(start, end int64) {
 	a.dropTo(end + 1)
 }
 
-// lost records a given-up gap: nothing but a keyframe may follow.
+// intact reports whether a layered frame's references are all here: it is
+// the base frame after the last one emitted, or above the base layer and
+// predicted from that one.
+func (a *Assembler) intact(info Info) bool {
+	if !info.Layered || !a.haveBase {
+		return false
+	}
+	if info.TID == 0 {
+		return info.Base == a.base+1
+	}
+	return info.Base == a.base
+}
+
+// lost records a given-up gap: nothing but a keyframe, or on a layered
+// stream a frame whose references are intact, may follow. On a layered
+// stream the keyframe is asked for only when the next whole frame turns
+// out not to be intact (emit): a lost frame above the base layer needs
+// none.
 func (a *Assembler) lost(request bool) {
 	a.stats.LossEvents++
 	a.waitKey = true
-	if request {
+	if request && !a.layered {
 		a.requestKey()
 	}
 }

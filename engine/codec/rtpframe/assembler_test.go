@@ -15,6 +15,7 @@ const (
 	fSure              // surely begins a frame
 	fBad               // Follow says Breaks
 	fJunk              // Parse fails
+	fLayer             // two bytes follow: TID, Base
 )
 
 type toy struct{ follows int }
@@ -26,6 +27,10 @@ func (toy) Parse(dst, p []byte) ([]byte, rtpframe.Info, bool) {
 	info := rtpframe.Info{Start: p[0]&fStart != 0, Key: p[0]&fKey != 0, Sure: p[0]&fSure != 0}
 	if p[0]&fBad != 0 {
 		info.Part = 1
+	}
+	if p[0]&fLayer != 0 {
+		info.Layered, info.TID, info.Base = true, p[1], p[2]
+		return append(dst, p[3:]...), info, true
 	}
 	return append(dst, p[1:]...), info, true
 }
@@ -206,6 +211,60 @@ func TestHoldGrowsWhenRetransmissionsComeJustTooLate(t *testing.T) {
 	}
 	if h := a.Stats().HoldFrames; h != 2 {
 		t.Fatalf("hold %d after 7200 calm frames, want back at 2", h)
+	}
+}
+
+// layered returns the packets of one 3-packet frame of temporal layer tid
+// predicting from base-layer frame base (its own index if tid is 0).
+func layered(seq uint16, ts uint32, flags byte, tid, base byte, id string) []*rtp.Packet {
+	f := frame(seq, ts, flags|fLayer, id)
+	for _, p := range f {
+		p.Payload = append([]byte{p.Payload[0], tid, base}, p.Payload[1:]...)
+	}
+	return f
+}
+
+// On a layered stream, a lost frame above the base layer costs that frame
+// only: the frames after it play on and no keyframe is asked for. A lost
+// base-layer frame still waits for a keyframe.
+func TestLayeredLossAboveTheBase(t *testing.T) {
+	a := rtpframe.New(&toy{}, rtpframe.Config{HoldFrames: 2})
+	seq, ts, n := uint16(0), uint32(0), 0
+	next := func(flags, tid, base byte) []*rtp.Packet {
+		f := layered(seq, ts, flags, tid, base, string(rune('a'+n%26)))
+		seq, ts, n = seq+3, ts+3000, n+1
+		return f
+	}
+	if r := push(a, next(fKey|fSure, 0, 0)...); len(r.data) != 1 {
+		t.Fatalf("keyframe: %+v", r)
+	}
+	lost := next(fSure, 1, 0) // above the base: its middle packet never comes
+	r := push(a, lost[0], lost[2])
+	for _, f := range [][]*rtp.Packet{next(fSure, 0, 1), next(fSure, 1, 1), next(fSure, 0, 2), next(fSure, 1, 2)} {
+		r2 := push(a, f...)
+		r.data, r.needKey = append(r.data, r2.data...), r.needKey || r2.needKey
+	}
+	if r.needKey || len(r.data) != 4 {
+		t.Fatalf("after a lost layer-1 frame: %d frames, needKey %v; want the 4 after it and no keyframe request", len(r.data), r.needKey)
+	}
+	if s := a.Stats(); s.LossEvents != 1 || s.LayerRecoveries != 1 || s.KeyframeRequest != 0 {
+		t.Fatalf("stats %+v", s)
+	}
+	// A lost base frame: what follows predicts from it, so it waits.
+	lost = next(fSure, 0, 3)
+	r = push(a, lost[0], lost[2])
+	for _, f := range [][]*rtp.Packet{next(fSure, 1, 3), next(fSure, 0, 4), next(fSure, 1, 4)} {
+		r2 := push(a, f...)
+		r.data, r.needKey = append(r.data, r2.data...), r.needKey || r2.needKey
+	}
+	if !r.needKey || len(r.data) != 0 {
+		t.Fatalf("after a lost base frame: %d frames, needKey %v; want none and a keyframe request", len(r.data), r.needKey)
+	}
+	if r := push(a, next(fKey|fSure, 0, 5)...); len(r.data) != 1 {
+		t.Fatalf("keyframe after the loss: %+v", r)
+	}
+	if r := push(a, next(fSure, 1, 5)...); len(r.data) != 1 {
+		t.Fatalf("frame after the keyframe: %+v", r)
 	}
 }
 

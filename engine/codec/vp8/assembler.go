@@ -47,6 +47,7 @@ type AssemblerStats struct {
 	FramesEmitted   uint64 // whole frames returned by Push
 	FramesSkipped   uint64 // complete inter frames dropped while waiting for a keyframe
 	LossEvents      uint64 // times a gap or broken frame was given up
+	LayerRecoveries uint64 // losses that ended without a keyframe: no base-layer frame was lost
 	PacketsLate     uint64 // packets older than anything still held
 	PacketsDup      uint64 // packets already held
 	PacketsMalform  uint64 // payloads without a valid VP8 descriptor
@@ -109,8 +110,9 @@ func (a *Assembler) Push(pkt *rtp.Packet) (frames []Frame, needKeyframe bool) {
 
 // codec is the VP8 part of the assembler (RFC 7741): a packet starts a
 // frame when S=1 and PID=0, the frame is a keyframe when its frame tag's P
-// bit is 0, and the frame is the concatenation of the payloads without
-// their descriptors.
+// bit is 0, its temporal layer is in TID and TL0PICIDX when present, and
+// the frame is the concatenation of the payloads without their
+// descriptors.
 type codec struct {
 	desc codecs.VP8Packet
 }
@@ -125,6 +127,11 @@ func (c *codec) Parse(dst, payload []byte) ([]byte, rtpframe.Info, bool) {
 		Start: start,
 		Sure:  start,                   // the S bit says so
 		Key:   start && p[0]&0x01 == 0, // VP8 frame tag: P bit 0 = keyframe
+		// Temporal layers (RFC 7741 TID and TL0PICIDX): a lost frame
+		// above the base layer does not need a keyframe.
+		Layered: c.desc.X == 1 && c.desc.T == 1 && c.desc.L == 1,
+		TID:     c.desc.TID,
+		Base:    c.desc.TL0PICIDX,
 	}
 	return append(dst, p...), info, true
 }

@@ -15,7 +15,7 @@ typedef struct {
 
 // Opens an encoder for w×h with cfg's rate settings filled in by the
 // caller through the arguments, and the controls a real-time sender wants.
-static parley_vp8_enc *parley_vp8_enc_open(unsigned int w, unsigned int h, unsigned int kbps, unsigned int kf_max,
+static parley_vp8_enc *parley_vp8_enc_open(unsigned int w, unsigned int h, unsigned int kbps,
 		unsigned int threads, int cpu_used, unsigned int max_intra_pct, int *err) {
 	parley_vp8_enc *e = calloc(1, sizeof(*e));
 	if (e == NULL) {
@@ -45,9 +45,9 @@ static parley_vp8_enc *parley_vp8_enc_open(unsigned int w, unsigned int h, unsig
 	c->rc_buf_sz = 1000;
 	c->rc_dropframe_thresh = 0; // the engine drops frames itself
 	c->rc_resize_allowed = 0;
-	c->kf_mode = kf_max > 0 ? VPX_KF_AUTO : VPX_KF_DISABLED; // forced keyframes still come
+	c->kf_mode = VPX_KF_DISABLED; // the Go side forces them, on a base-layer frame
 	c->kf_min_dist = 0;
-	c->kf_max_dist = kf_max;
+	c->kf_max_dist = 0;
 	*err = vpx_codec_enc_init(&e->ctx, vpx_codec_vp8_cx(), c, 0);
 	if (*err != VPX_CODEC_OK) {
 		free(e);
@@ -89,7 +89,7 @@ typedef struct {
 // back with lag 0), encode, and return the one compressed frame, which
 // stays in libvpx's memory until the next call.
 static parley_vp8_out parley_vp8_enc_frame(parley_vp8_enc *e, uint8_t *y, uint8_t *u, uint8_t *v,
-		int ys, int us, int vs, int64_t pts, unsigned long duration, int force_key) {
+		int ys, int us, int vs, int64_t pts, unsigned long duration, long flags) {
 	parley_vp8_out o = { NULL, 0, 0, VPX_CODEC_OK };
 	e->img.planes[VPX_PLANE_Y] = y;
 	e->img.planes[VPX_PLANE_U] = u;
@@ -97,7 +97,7 @@ static parley_vp8_out parley_vp8_enc_frame(parley_vp8_enc *e, uint8_t *y, uint8_
 	e->img.stride[VPX_PLANE_Y] = ys;
 	e->img.stride[VPX_PLANE_U] = us;
 	e->img.stride[VPX_PLANE_V] = vs;
-	o.err = vpx_codec_encode(&e->ctx, &e->img, pts, duration, force_key ? VPX_EFLAG_FORCE_KF : 0, VPX_DL_REALTIME);
+	o.err = vpx_codec_encode(&e->ctx, &e->img, pts, duration, flags, VPX_DL_REALTIME);
 	e->img.planes[VPX_PLANE_Y] = e->img.planes[VPX_PLANE_U] = e->img.planes[VPX_PLANE_V] = NULL;
 	if (o.err != VPX_CODEC_OK) {
 		return o;
@@ -113,6 +113,14 @@ static parley_vp8_out parley_vp8_enc_frame(parley_vp8_enc *e, uint8_t *y, uint8_
 	}
 	return o;
 }
+// The reference rules of two temporal layers: base frames predict from
+// and update the last base frame only; frames above predict from it and
+// update nothing, not even the entropy context, so losing one damages
+// nothing after it.
+#define PARLEY_VP8_BASE_FLAGS (VP8_EFLAG_NO_REF_GF | VP8_EFLAG_NO_REF_ARF | \
+	VP8_EFLAG_NO_UPD_GF | VP8_EFLAG_NO_UPD_ARF)
+#define PARLEY_VP8_UPPER_FLAGS (VP8_EFLAG_NO_REF_GF | VP8_EFLAG_NO_REF_ARF | \
+	VP8_EFLAG_NO_UPD_LAST | VP8_EFLAG_NO_UPD_GF | VP8_EFLAG_NO_UPD_ARF | VP8_EFLAG_NO_UPD_ENTROPY)
 */
 import "C"
 
@@ -131,6 +139,12 @@ type EncoderConfig struct {
 	// KeyFrameEvery is the most frames between keyframes; 0: keyframes
 	// only when asked for (and at the start and at each size change).
 	KeyFrameEvery int
+	// TemporalLayers is 1 (or 0): every frame predicts from the one before;
+	// or 2: every other frame is above the base layer (TID 1), predicted
+	// from the base frame before it and a reference for nothing, so a
+	// receiver that loses it plays on without a keyframe. Two layers cost
+	// some compression (base frames predict from two frames back).
+	TemporalLayers int
 	// MaxKeyFramePercent caps a keyframe's size, in percent of an average
 	// frame at the target bitrate; 0 leaves it to libvpx's rate control
 	// alone. Callers normally use KeyFrameCap.
@@ -170,6 +184,7 @@ type Encoder struct {
 	out      []byte
 	forceKey bool
 	pts      int64 // the last frame's
+	n        int   // frames since the last keyframe
 }
 
 // NewEncoder returns an encoder for cfg.
@@ -179,6 +194,9 @@ func NewEncoder(cfg EncoderConfig) (*Encoder, error) {
 	}
 	if cfg.BitrateBps < 1000 {
 		return nil, fmt.Errorf("%w: bitrate %d bit/s", ErrBadConfig, cfg.BitrateBps)
+	}
+	if cfg.TemporalLayers < 0 || cfg.TemporalLayers > 2 {
+		return nil, fmt.Errorf("%w: %d temporal layers (1 or 2)", ErrBadConfig, cfg.TemporalLayers)
 	}
 	if cfg.FPS <= 0 {
 		cfg.FPS = 30
@@ -195,7 +213,7 @@ func NewEncoder(cfg EncoderConfig) (*Encoder, error) {
 
 func (enc *Encoder) open(w, h int) error {
 	var cerr C.int
-	e := C.parley_vp8_enc_open(C.uint(w), C.uint(h), C.uint(enc.cfg.BitrateBps/1000), C.uint(enc.cfg.KeyFrameEvery),
+	e := C.parley_vp8_enc_open(C.uint(w), C.uint(h), C.uint(enc.cfg.BitrateBps/1000),
 		C.uint(enc.cfg.Threads), C.int(cpuUsed), C.uint(enc.cfg.MaxKeyFramePercent), &cerr)
 	if e == nil {
 		return fmt.Errorf("%w: %s", ErrInit, C.GoString(C.vpx_codec_err_to_string(C.vpx_codec_err_t(cerr))))
@@ -222,18 +240,25 @@ func (enc *Encoder) SetBitrate(bps int) error {
 // ForceKeyFrame makes the next frame a keyframe.
 func (enc *Encoder) ForceKeyFrame() { enc.forceKey = true }
 
-// Encode encodes f, captured at ptsMs (milliseconds, increasing), and
-// returns the compressed frame and whether it is a keyframe. A frame of a
-// new size rebuilds the codec, so it is a keyframe.
+// Encoded is one compressed frame.
+type Encoded struct {
+	// Data belongs to the encoder: valid until the next Encode or Close.
+	// Empty when libvpx dropped the frame.
+	Data []byte
+	Key  bool  // a keyframe: decodes on its own
+	TID  uint8 // temporal layer: 0 base, 1 above it (TemporalLayers 2)
+}
+
+// Encode encodes f, captured at ptsMs (milliseconds, increasing). A frame
+// of a new size rebuilds the codec, so it is a keyframe.
 //
-// Ownership: the returned bytes belong to the encoder and are valid until
-// the next Encode or Close. f is read during the call only.
-func (enc *Encoder) Encode(f *render.I420, ptsMs int64) (frame []byte, key bool, err error) {
+// f is read during the call only.
+func (enc *Encoder) Encode(f *render.I420, ptsMs int64) (Encoded, error) {
 	if enc.e == nil {
-		return nil, false, ErrClosed
+		return Encoded{}, ErrClosed
 	}
 	if !f.Valid() || f.Width < 2 || f.Height < 2 {
-		return nil, false, ErrBadFrame
+		return Encoded{}, ErrBadFrame
 	}
 	if ptsMs <= enc.pts { // libvpx's rate control wants time to move on
 		ptsMs = enc.pts + 1
@@ -242,25 +267,39 @@ func (enc *Encoder) Encode(f *render.I420, ptsMs int64) (frame []byte, key bool,
 		C.parley_vp8_enc_close(enc.e)
 		enc.e = nil
 		if err := enc.open(f.Width, f.Height); err != nil {
-			return nil, false, err
+			return Encoded{}, err
 		}
+		enc.forceKey = true
 	}
-	force := C.int(0)
-	if enc.forceKey {
-		force = 1
+	if every := enc.cfg.KeyFrameEvery; every > 0 && enc.n >= every {
+		enc.forceKey = true
+	}
+	var flags C.long
+	tid := uint8(0)
+	switch {
+	case enc.forceKey:
+		flags = C.VPX_EFLAG_FORCE_KF
+	case enc.cfg.TemporalLayers == 2 && enc.n%2 == 1:
+		flags, tid = C.PARLEY_VP8_UPPER_FLAGS, 1
+	case enc.cfg.TemporalLayers == 2:
+		flags = C.PARLEY_VP8_BASE_FLAGS
 	}
 	o := C.parley_vp8_enc_frame(enc.e, (*C.uint8_t)(unsafe.Pointer(&f.Y[0])), (*C.uint8_t)(unsafe.Pointer(&f.U[0])),
 		(*C.uint8_t)(unsafe.Pointer(&f.V[0])), C.int(f.YStride), C.int(f.UStride), C.int(f.VStride), C.int64_t(ptsMs),
-		C.ulong(1000/enc.cfg.FPS), force)
+		C.ulong(1000/enc.cfg.FPS), flags)
 	if o.err != C.VPX_CODEC_OK {
-		return nil, false, fmt.Errorf("%w: %s", ErrEncode, C.GoString(C.vpx_codec_err_to_string(C.vpx_codec_err_t(o.err))))
+		return Encoded{}, fmt.Errorf("%w: %s", ErrEncode, C.GoString(C.vpx_codec_err_to_string(C.vpx_codec_err_t(o.err))))
 	}
 	enc.forceKey, enc.pts = false, ptsMs
 	if o.data == nil {
-		return nil, false, nil // libvpx dropped the frame
+		return Encoded{}, nil // libvpx dropped the frame
 	}
+	if o.key != 0 {
+		enc.n, tid = 0, 0
+	}
+	enc.n++
 	enc.out = append(enc.out[:0], unsafe.Slice((*byte)(unsafe.Pointer(o.data)), int(o.size))...)
-	return enc.out, o.key != 0, nil
+	return Encoded{Data: enc.out, Key: o.key != 0, TID: tid}, nil
 }
 
 // Close frees the codec. Close is idempotent.

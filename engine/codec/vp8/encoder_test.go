@@ -32,14 +32,14 @@ func TestEncoderFramesDecodeToTheirColours(t *testing.T) {
 	f := newI420(320, 180)
 	for i := range 10 {
 		paintHalves(f, palette[i%len(palette)], palette[(i+3)%len(palette)])
-		data, key, err := enc.Encode(f, int64(i*33))
+		out, err := enc.Encode(f, int64(i*33))
 		if err != nil {
 			t.Fatalf("frame %d: %v", i, err)
 		}
-		if key != (i == 0) {
-			t.Fatalf("frame %d: key %v, want a keyframe first and then none", i, key)
+		if out.Key != (i == 0) || out.TID != 0 {
+			t.Fatalf("frame %d: key %v, TID %d; want a keyframe first and then none, one layer", i, out.Key, out.TID)
 		}
-		pic, err := d.Decode(data)
+		pic, err := d.Decode(out.Data)
 		if err != nil {
 			t.Fatalf("frame %d: %v", i, err)
 		}
@@ -92,13 +92,13 @@ func TestEncoderKeyFrameSize(t *testing.T) {
 			if i == 60 {
 				enc.ForceKeyFrame()
 			}
-			data, key, err := enc.Encode(f, int64(i*33))
+			out, err := enc.Encode(f, int64(i*33))
 			if err != nil {
 				t.Fatal(err)
 			}
-			if i == 60 {
+			if data := out.Data; i == 60 {
 				t.Logf("changing every %d frames: keyframe of %d bytes at %d kbit/s (average frame %d)", every, len(data), bps/1000, avg)
-				if !key {
+				if !out.Key {
 					t.Fatal("ForceKeyFrame did not make a keyframe")
 				}
 				if len(data) > avg*9*3/2 {
@@ -122,12 +122,12 @@ func TestEncoderFollowsBitrate(t *testing.T) {
 		n := 0
 		for k := range 60 {
 			busy(f, i)
-			data, _, err := enc.Encode(f, int64(i*33))
+			out, err := enc.Encode(f, int64(i*33))
 			if err != nil {
 				t.Fatal(err)
 			}
 			if k >= 30 {
-				n += len(data)
+				n += len(out.Data)
 			}
 			i++
 		}
@@ -151,14 +151,14 @@ func TestEncoderSizeChange(t *testing.T) {
 	for i, size := range [][2]int{{320, 180}, {320, 180}, {160, 90}, {160, 90}, {320, 180}} {
 		f := newI420(size[0], size[1])
 		paintHalves(f, palette[i%len(palette)], palette[(i+3)%len(palette)])
-		data, key, err := enc.Encode(f, int64(i*33))
+		out, err := enc.Encode(f, int64(i*33))
 		if err != nil {
 			t.Fatalf("frame %d: %v", i, err)
 		}
-		if want := i == 0 || i == 2 || i == 4; key != want {
-			t.Fatalf("frame %d (%dx%d): key %v, want %v", i, size[0], size[1], key, want)
+		if want := i == 0 || i == 2 || i == 4; out.Key != want {
+			t.Fatalf("frame %d (%dx%d): key %v, want %v", i, size[0], size[1], out.Key, want)
 		}
-		pic, err := d.Decode(data)
+		pic, err := d.Decode(out.Data)
 		if err != nil {
 			t.Fatalf("frame %d: %v", i, err)
 		}
@@ -169,12 +169,46 @@ func TestEncoderSizeChange(t *testing.T) {
 	}
 }
 
+// With two temporal layers, frames alternate base and upper layer after
+// each keyframe (every KeyFrameEvery frames too), and nothing predicts
+// from an upper frame: a decoder given only the base frames shows each of
+// them right.
+func TestEncoderTemporalLayers(t *testing.T) {
+	enc := newEncoder(t, vp8.EncoderConfig{Width: 320, Height: 180, BitrateBps: 600_000, TemporalLayers: 2,
+		KeyFrameEvery: 9, MaxKeyFramePercent: vp8.KeyFrameCap(30)})
+	all, base := newDecoder(t), newDecoder(t)
+	f := newI420(320, 180)
+	for i := range 20 {
+		paintHalves(f, palette[i%len(palette)], palette[(i+3)%len(palette)])
+		out, err := enc.Encode(f, int64(i*33))
+		if err != nil {
+			t.Fatalf("frame %d: %v", i, err)
+		}
+		since := i % 9 // keyframes at 0, 9, 18
+		if out.Key != (since == 0) || out.TID != uint8(since%2) {
+			t.Fatalf("frame %d: key %v, TID %d; want key %v, TID %d", i, out.Key, out.TID, since == 0, since%2)
+		}
+		pic, err := all.Decode(out.Data)
+		if err != nil {
+			t.Fatalf("frame %d: %v", i, err)
+		}
+		checkHalves(t, pic, i)
+		if out.TID == 0 {
+			if pic, err = base.Decode(out.Data); err != nil {
+				t.Fatalf("base frame %d without the upper ones: %v", i, err)
+			}
+			checkHalves(t, pic, i)
+		}
+	}
+}
+
 func TestEncoderRejectsBadInput(t *testing.T) {
 	for _, cfg := range []vp8.EncoderConfig{
 		{Width: 0, Height: 180, BitrateBps: 500_000},
 		{Width: 320, Height: 1, BitrateBps: 500_000},
 		{Width: 320, Height: 180, BitrateBps: 999},
 		{Width: 20000, Height: 180, BitrateBps: 500_000},
+		{Width: 320, Height: 180, BitrateBps: 500_000, TemporalLayers: 3},
 	} {
 		if _, err := vp8.NewEncoder(cfg); !errors.Is(err, vp8.ErrBadConfig) {
 			t.Errorf("NewEncoder(%+v): %v, want ErrBadConfig", cfg, err)
@@ -186,18 +220,18 @@ func TestEncoderRejectsBadInput(t *testing.T) {
 	}
 	short := newI420(320, 180)
 	short.Y = short.Y[:100]
-	if _, _, err := enc.Encode(short, 0); !errors.Is(err, vp8.ErrBadFrame) {
+	if _, err := enc.Encode(short, 0); !errors.Is(err, vp8.ErrBadFrame) {
 		t.Errorf("Encode(short plane): %v, want ErrBadFrame", err)
 	}
 	// Still usable after refusing.
 	f := newI420(320, 180)
 	paintHalves(f, palette[0], palette[3])
-	if data, key, err := enc.Encode(f, 0); err != nil || !key || len(data) == 0 {
-		t.Fatalf("Encode after a refusal: %d bytes, key %v, %v", len(data), key, err)
+	if out, err := enc.Encode(f, 0); err != nil || !out.Key || len(out.Data) == 0 {
+		t.Fatalf("Encode after a refusal: %d bytes, key %v, %v", len(out.Data), out.Key, err)
 	}
 	enc.Close()
 	enc.Close()
-	if _, _, err := enc.Encode(f, 33); !errors.Is(err, vp8.ErrClosed) {
+	if _, err := enc.Encode(f, 33); !errors.Is(err, vp8.ErrClosed) {
 		t.Errorf("Encode after Close: %v, want ErrClosed", err)
 	}
 	if err := enc.SetBitrate(500_000); !errors.Is(err, vp8.ErrClosed) {
@@ -215,7 +249,7 @@ func BenchmarkEncode640x360(b *testing.B) {
 	}
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if _, _, err := enc.Encode(frames[i%len(frames)], int64(i*33)); err != nil {
+		if _, err := enc.Encode(frames[i%len(frames)], int64(i*33)); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -7,7 +7,6 @@ import (
 	"github.com/parley-rtc/parley/engine/codec/vp8"
 	"github.com/parley-rtc/parley/render"
 	"github.com/pion/rtp"
-	"github.com/pion/rtp/codecs"
 )
 
 // The pictures and colour checks shared with the other codecs' tests.
@@ -48,11 +47,11 @@ func newVP8Encoder(t testing.TB, w, h, bitrate int) *vp8Encoder {
 func (e *vp8Encoder) encode(t testing.TB, f *render.I420) []byte {
 	t.Helper()
 	e.pts += 33
-	data, _, err := e.enc.Encode(f, e.pts)
+	out, err := e.enc.Encode(f, e.pts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return append([]byte(nil), data...)
+	return append([]byte(nil), out.Data...)
 }
 
 // forceKeyframe is what the engine does on a PLI.
@@ -60,12 +59,18 @@ func (e *vp8Encoder) forceKeyframe(testing.TB) { e.enc.ForceKeyFrame() }
 
 // packetizer turns frames into RTP packets the way the engine's track does.
 type packetizer struct {
-	pay codecs.VP8Payloader
+	pay vp8.Payloader
 	seq uint16
 }
 
 func (p *packetizer) packets(frame []byte, ts uint32) []*rtp.Packet {
-	payloads := p.pay.Payload(1200-12, frame)
+	return p.layered(frame, ts, 0, false)
+}
+
+// layered packetizes a frame of temporal layer tid (on a layered stream if
+// layered).
+func (p *packetizer) layered(frame []byte, ts uint32, tid uint8, layered bool) []*rtp.Packet {
+	payloads := p.pay.Payload(1200-12, frame, tid, layered)
 	out := make([]*rtp.Packet, len(payloads))
 	for i, pl := range payloads {
 		out[i] = &rtp.Packet{Header: rtp.Header{Version: 2, PayloadType: 96, SequenceNumber: p.seq,

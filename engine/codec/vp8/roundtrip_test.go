@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/parley-rtc/parley/engine/codec/vp8"
 	"github.com/pion/rtp"
 )
 
@@ -38,8 +39,8 @@ func (l *badLink) carry(pkts []*rtp.Packet) []*rtp.Packet {
 	return out
 }
 
-// TestRoundTripThroughBadLink is the receive path end to end: mediadevices'
-// encoder, pion's payloader at MTU 1200, a link that shuffles, duplicates and
+// TestRoundTripThroughBadLink is the receive path end to end: Parley's
+// encoder, its payloader at MTU 1200, a link that shuffles, duplicates and
 // loses, the assembler, a PLI answered by the encoder, and the decoder.
 func TestRoundTripThroughBadLink(t *testing.T) {
 	const n, lossAt = 60, 20
@@ -108,5 +109,72 @@ func TestRoundTripThroughBadLink(t *testing.T) {
 	}
 	if st := asm.Stats(); st.KeyframeRequest == 0 || st.PacketsDup == 0 {
 		t.Errorf("stats %+v: the link should have caused a PLI and duplicates", st)
+	}
+}
+
+// With two temporal layers, losing frames above the base layer — whole, or
+// one packet of one — costs those frames only: everything else decodes to
+// exactly what a lossless receiver sees, and no keyframe is asked for.
+func TestLayeredRoundTripLosesOnlyUpperFrames(t *testing.T) {
+	const n = 40
+	lostWhole, lostPart := map[int]bool{11: true, 25: true}, 31
+	enc, err := vp8.NewEncoder(vp8.EncoderConfig{Width: 640, Height: 360, BitrateBps: 3_000_000, TemporalLayers: 2,
+		MaxKeyFramePercent: vp8.KeyFrameCap(30)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer enc.Close()
+	dec, ref := newDecoder(t), newDecoder(t)
+	asm := newCollector().a
+	pk := &packetizer{seq: 65500}
+	link := &badLink{rng: rand.New(rand.NewPCG(7, 8)), drop: map[uint16]bool{}}
+	pic := newI420(640, 360)
+	decoded, want := map[int]bool{}, map[int]uint64{}
+	for i := range n {
+		paintHalves(pic, palette[i%len(palette)], palette[(i+3)%len(palette)])
+		addGrain(pic, uint64(i), 40)
+		out, err := enc.Encode(pic, int64(i*33))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if (lostWhole[i] || i == lostPart) && out.TID != 1 {
+			t.Fatalf("frame %d is on layer %d, the test loses layer-1 frames", i, out.TID)
+		}
+		refPic, err := ref.Decode(out.Data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[i] = pictureHash(refPic)
+		pkts := pk.layered(out.Data, uint32(i)*3000, out.TID, true)
+		for k, p := range pkts {
+			if lostWhole[i] || (i == lostPart && k == len(pkts)/2) {
+				link.drop[p.SequenceNumber] = true
+			}
+		}
+		for _, p := range link.carry(pkts) {
+			frames, need := asm.Push(p)
+			if need {
+				t.Fatalf("a keyframe asked for at frame %d", i)
+			}
+			for _, f := range frames {
+				idx := int(f.Timestamp / 3000)
+				got, err := dec.Decode(f.Data)
+				if err != nil {
+					t.Fatalf("frame %d: %v", idx, err)
+				}
+				decoded[idx] = true
+				if pictureHash(got) != want[idx] {
+					t.Fatalf("frame %d differs from what a lossless receiver decodes", idx)
+				}
+			}
+		}
+	}
+	for i := range n - 1 { // the last may still be held back by the link
+		if lost := lostWhole[i] || i == lostPart; decoded[i] == lost {
+			t.Errorf("frame %d: decoded %v", i, decoded[i])
+		}
+	}
+	if st := asm.Stats(); st.LayerRecoveries != 3 || st.KeyframeRequest != 0 {
+		t.Errorf("stats %+v: want 3 losses recovered on the layers, no keyframe request", st)
 	}
 }
