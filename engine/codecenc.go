@@ -39,8 +39,8 @@ func newH264Enc(w, h, fps, bitrate int, next func() image.Image) (*codecEnc, err
 // frame above the base layer costs that frame alone), a publisher on a
 // link with 20 % loss rendered 16–28 fps at the player against 28–29 with
 // one (tests/network TestHeavyLossThenRecovery, 2026-11-24), for reasons
-// not yet found: the player's assembler emitted nearly every frame and
-// nothing failed to decode.
+// not yet found: no frame failed to decode, and the publisher dropped none
+// while the loss lasted.
 const vp8Layers = 1
 
 // newVP8Enc makes a VP8 encoder; ptsMs is the capture time of the frame
