@@ -181,7 +181,6 @@ type Encoder struct {
 	e        *C.parley_vp8_enc
 	cfg      EncoderConfig
 	w, h     int
-	out      []byte
 	forceKey bool
 	pts      int64 // the last frame's
 	n        int   // frames since the last keyframe
@@ -242,7 +241,8 @@ func (enc *Encoder) ForceKeyFrame() { enc.forceKey = true }
 
 // Encoded is one compressed frame.
 type Encoded struct {
-	// Data belongs to the encoder: valid until the next Encode or Close.
+	// Data is libvpx's memory: valid until the next Encode or Close (a
+	// size change inside Encode frees it too); copy it to keep it.
 	// Empty when libvpx dropped the frame.
 	Data []byte
 	Key  bool  // a keyframe: decodes on its own
@@ -298,8 +298,10 @@ func (enc *Encoder) Encode(f *render.I420, ptsMs int64) (Encoded, error) {
 		enc.n, tid = 0, 0
 	}
 	enc.n++
-	enc.out = append(enc.out[:0], unsafe.Slice((*byte)(unsafe.Pointer(o.data)), int(o.size))...)
-	return Encoded{Data: enc.out, Key: o.key != 0, TID: tid}, nil
+	// libvpx's own buffer, not copied: it stays valid until the next
+	// encode call, which is Data's documented lifetime.
+	data := unsafe.Slice((*byte)(unsafe.Pointer(o.data)), int(o.size))
+	return Encoded{Data: data, Key: o.key != 0, TID: tid}, nil
 }
 
 // Close frees the codec. Close is idempotent.
