@@ -23,9 +23,9 @@ import (
 // (under 2 %) in a row raise it faster, by 15, 20, 25 and then 30 %: near
 // the rate that last lost packets the climb is gentle, and a link that
 // widened again is back at full rate within seconds rather than half a
-// minute (there is no probing). Heavy loss (over
-// half in pion's 200 ms average: a link that just narrowed under the
-// stream) cuts at once to what got through, at most every heavyCutEvery.
+// minute (there is no probing). Heavy loss (over half in pion's 200 ms
+// average: a link that just narrowed under the stream) cuts at once to what
+// got through, at most every heavyCutEvery.
 // The bar is that high because a 200 ms average holds few packets at low
 // rates: under 20 % random loss it passes 25 % every few windows, and a
 // lower bar ratcheted such a call down to the floor.
