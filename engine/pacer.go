@@ -20,9 +20,16 @@ import (
 // would otherwise wait more than maxQueueDelay, and unpaced while the
 // estimate is at its ceiling (no sign of a narrow link: pacing would only
 // add latency). Audio, small and steady, is never held back.
+//
+// Retransmissions go out before new video: a player holds an incomplete
+// frame only a few frames long, and a retransmission queued behind a
+// backlog of new frames arrives after it gave up. A retransmission stays
+// pending with pion's NACK responder until it has left, so the NACKs a
+// player repeats every 20 ms meanwhile do not queue copies of it.
 type pacer struct {
 	mu      sync.Mutex
 	writers map[uint32]interceptor.RTPWriter
+	resends []pacedPacket // retransmissions, sent first
 	queue   []pacedPacket
 	bytes   int     // queued
 	target  int     // the estimate, bits per second
@@ -40,6 +47,26 @@ type pacedPacket struct {
 	hdr     rtp.Header
 	payload []byte
 	attr    interceptor.Attributes
+	resend  resendTracker // a retransmission's, or nil
+}
+
+// resendTracker is what pion's NACK responder attaches to a
+// retransmission's attributes: the packet is pending (not sent again for
+// another NACK) until its last holder releases it, saying whether it was
+// sent. The key it is stored under is internal to pion, so the pacer finds
+// it by its methods.
+type resendTracker interface {
+	Retain()
+	Release(sent bool)
+}
+
+func findResend(attr interceptor.Attributes) resendTracker {
+	for _, v := range attr {
+		if r, ok := v.(resendTracker); ok {
+			return r
+		}
+	}
+	return nil
 }
 
 const (
@@ -91,14 +118,20 @@ func (p *pacer) Write(hdr *rtp.Header, payload []byte, attr interceptor.Attribut
 		return 0, errPacerClosed
 	}
 	w := p.writers[hdr.SSRC]
-	if hdr.PayloadType == ptOpus || p.target >= p.ceiling*95/100 && len(p.queue) == 0 {
+	if hdr.PayloadType == ptOpus || p.target >= p.ceiling*95/100 && len(p.queue) == 0 && len(p.resends) == 0 {
 		p.mu.Unlock()
 		if w == nil {
 			return 0, errPacerClosed
 		}
 		return w.Write(hdr, payload, attr)
 	}
-	p.queue = append(p.queue, pacedPacket{hdr: hdr.Clone(), payload: append([]byte(nil), payload...), attr: attr})
+	pkt := pacedPacket{hdr: hdr.Clone(), payload: append([]byte(nil), payload...), attr: attr, resend: findResend(attr)}
+	if pkt.resend != nil {
+		pkt.resend.Retain()
+		p.resends = append(p.resends, pkt)
+	} else {
+		p.queue = append(p.queue, pkt)
+	}
 	p.bytes += n
 	p.mu.Unlock()
 	select {
@@ -116,7 +149,10 @@ func (p *pacer) run() {
 	for {
 		pkt, w, wait := p.next(time.Now())
 		if w != nil {
-			_, _ = w.Write(&pkt.hdr, pkt.payload, pkt.attr)
+			_, err := w.Write(&pkt.hdr, pkt.payload, pkt.attr)
+			if pkt.resend != nil {
+				pkt.resend.Release(err == nil)
+			}
 			continue
 		}
 		if wait > 0 {
@@ -142,21 +178,28 @@ func (p *pacer) next(now time.Time) (pacedPacket, interceptor.RTPWriter, time.Du
 		p.credit = min(p.credit+rate*now.Sub(p.last).Seconds(), maxBurst)
 	}
 	p.last = now
-	if len(p.queue) == 0 {
+	q := &p.resends
+	if len(*q) == 0 {
+		q = &p.queue
+	}
+	if len(*q) == 0 {
 		return pacedPacket{}, nil, 0
 	}
 	if p.credit < 0 {
 		return pacedPacket{}, nil, max(time.Duration(-p.credit/rate*float64(time.Second)), time.Millisecond)
 	}
-	pkt := p.queue[0]
-	p.queue[0] = pacedPacket{}
-	p.queue = p.queue[1:]
+	pkt := (*q)[0]
+	(*q)[0] = pacedPacket{}
+	*q = (*q)[1:]
 	n := pkt.hdr.MarshalSize() + len(pkt.payload)
 	p.bytes -= n
 	p.credit -= float64(n)
 	w := p.writers[pkt.hdr.SSRC]
-	if w == nil {
-		return pacedPacket{}, nil, time.Millisecond // its stream is gone: dropped
+	if w == nil { // its stream is gone: dropped
+		if pkt.resend != nil {
+			pkt.resend.Release(false)
+		}
+		return pacedPacket{}, nil, time.Millisecond
 	}
 	return pkt, w, 0
 }
@@ -169,7 +212,10 @@ func (p *pacer) Close() error {
 		return nil
 	}
 	p.closed = true
-	p.queue = nil
+	for _, pkt := range p.resends {
+		pkt.resend.Release(false)
+	}
+	p.queue, p.resends = nil, nil
 	p.mu.Unlock()
 	close(p.done)
 	p.wg.Wait()
