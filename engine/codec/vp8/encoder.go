@@ -143,7 +143,10 @@ type EncoderConfig struct {
 	// or 2: every other frame is above the base layer (TID 1), predicted
 	// from the base frame before it and a reference for nothing, so a
 	// receiver that loses it plays on without a keyframe. Two layers cost
-	// some compression (base frames predict from two frames back).
+	// some compression (base frames predict from two frames back). The
+	// frame after a keyframe is a base frame: it is the one that brings the
+	// picture back from the keyframe's capped quality, often at twice a
+	// keyframe's size, and that must not be thrown away.
 	TemporalLayers int
 	// MaxKeyFramePercent caps a keyframe's size, in percent of an average
 	// frame at the target bitrate; 0 leaves it to libvpx's rate control
@@ -279,7 +282,7 @@ func (enc *Encoder) Encode(f *render.I420, ptsMs int64) (Encoded, error) {
 	switch {
 	case enc.forceKey:
 		flags = C.VPX_EFLAG_FORCE_KF
-	case enc.cfg.TemporalLayers == 2 && enc.n%2 == 1:
+	case enc.cfg.TemporalLayers == 2 && enc.n > 0 && enc.n%2 == 0: // K, base, upper, base, …
 		flags, tid = C.PARLEY_VP8_UPPER_FLAGS, 1
 	case enc.cfg.TemporalLayers == 2:
 		flags = C.PARLEY_VP8_BASE_FLAGS

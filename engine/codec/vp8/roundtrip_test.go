@@ -117,7 +117,7 @@ func TestRoundTripThroughBadLink(t *testing.T) {
 // exactly what a lossless receiver sees, and no keyframe is asked for.
 func TestLayeredRoundTripLosesOnlyUpperFrames(t *testing.T) {
 	const n = 40
-	lostWhole, lostPart := map[int]bool{11: true, 25: true}, 31
+	lostWhole, lostPart := map[int]bool{12: true, 26: true}, 32
 	enc, err := vp8.NewEncoder(vp8.EncoderConfig{Width: 640, Height: 360, BitrateBps: 3_000_000, TemporalLayers: 2,
 		MaxKeyFramePercent: vp8.KeyFrameCap(30)})
 	if err != nil {
