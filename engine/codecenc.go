@@ -20,34 +20,51 @@ type codecEnc struct {
 	setRate func(bps int) error
 	close   func()
 	next    func() image.Image // the frame to encode (videoEncoder.cur)
-	key     bool
-	tid     uint8 // the last frame's temporal layer (VP8)
+	key     bool               // the next frame is to be a keyframe
+	lastKey bool               // the last frame was a keyframe
+	tid     uint8              // the last frame's temporal layer (VP8)
+	frames  int                // encoded so far
 	frame   render.I420
 }
 
+// keyframeEverySeconds is the longest the encoders go without a keyframe.
+// Keyframes come when they are needed: a player asks (a new player, a
+// loss it could not repair: PLI/FIR, which the server forwards) and at
+// each size change. The periodic one is a safety net only, as rare as
+// libwebrtc's (3000 frames at 30 fps): a keyframe and the frame after it,
+// which brings the picture back from the keyframe's capped quality, weigh
+// 7 to 9 average frames together (hard-to-compress video at 870 kbit/s),
+// and every 4 s (as before) that burst met a narrowing link's queue often
+// enough to stop the picture.
+const keyframeEverySeconds = 100
+
 func newH264Enc(w, h, fps, bitrate int, next func() image.Image) (*codecEnc, error) {
 	enc, err := h264.NewEncoder(h264.EncoderParams{Width: w, Height: h, FPS: float64(fps), Bitrate: bitrate,
-		IntraPeriod: fps * 4})
+		IntraPeriod: fps * keyframeEverySeconds})
 	if err != nil {
 		return nil, err
 	}
-	return &codecEnc{encode: enc.Encode, setRate: enc.SetBitrate, close: enc.Close, next: next}, nil
+	c := &codecEnc{setRate: enc.SetBitrate, close: enc.Close, next: next}
+	c.encode = func(f *render.I420, key bool) ([]byte, error) {
+		b, err := enc.Encode(f, key)
+		// An IDR: asked for, or the first (a new size builds a new encoder).
+		c.lastKey = key || c.frames == 0
+		return b, err
+	}
+	return c, nil
 }
 
-// vp8Layers is how many temporal layers the engine's VP8 has: one for now.
-// With two (engine/codec/vp8 supports them, and players handle them: a lost
-// frame above the base layer costs that frame alone), a publisher on a
-// link with 20 % loss rendered 16–28 fps at the player against 28–29 with
-// one (tests/network TestHeavyLossThenRecovery, 2026-11-24), for reasons
-// not yet found: no frame failed to decode, and the publisher dropped none
-// while the loss lasted.
-const vp8Layers = 1
+// vp8Layers is how many temporal layers the engine's VP8 has: two, so
+// every other frame is above the base layer and a player that loses one
+// plays on from the next base frame without asking for a keyframe
+// (docs/media.md, Temporal layers).
+const vp8Layers = 2
 
 // newVP8Enc makes a VP8 encoder; ptsMs is the capture time of the frame
 // being encoded.
 func newVP8Enc(w, h, fps, bitrate int, next func() image.Image, ptsMs func() int64) (*codecEnc, error) {
 	enc, err := vp8.NewEncoder(vp8.EncoderConfig{Width: w, Height: h, FPS: fps, BitrateBps: bitrate,
-		KeyFrameEvery: fps * 4, MaxKeyFramePercent: vp8.KeyFrameCap(fps), TemporalLayers: vp8Layers})
+		KeyFrameEvery: fps * keyframeEverySeconds, MaxKeyFramePercent: vp8.KeyFrameCap(fps), TemporalLayers: vp8Layers})
 	if err != nil {
 		return nil, err
 	}
@@ -57,7 +74,7 @@ func newVP8Enc(w, h, fps, bitrate int, next func() image.Image, ptsMs func() int
 			enc.ForceKeyFrame()
 		}
 		out, err := enc.Encode(f, ptsMs())
-		c.tid = out.TID
+		c.tid, c.lastKey = out.TID, out.Key
 		return out.Data, err
 	}
 	return c, nil
@@ -90,6 +107,9 @@ func (c *codecEnc) Read() ([]byte, func(), error) {
 		YStride: y.YStride, UStride: y.CStride, VStride: y.CStride}
 	b, err := c.encode(&c.frame, c.key)
 	c.key = false
+	if len(b) > 0 {
+		c.frames++
+	}
 	return b, func() {}, err
 }
 

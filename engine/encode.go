@@ -126,6 +126,7 @@ type videoEncoder struct {
 	wantKey  atomic.Bool
 	bitrate  atomic.Int64  // bits per second configured
 	estimate atomic.Int64  // bits per second the network takes (bwe.go); 0 unknown
+	resent   func() int64  // bits per second of retransmissions; nil: none counted
 	adapt    bool          // drop frames and shrink to follow the estimate
 	rateSet  int64         // bits per second enc runs at (run only)
 	encoded  atomic.Uint64 // frames
@@ -137,8 +138,12 @@ type videoEncoder struct {
 
 // newVideoEncoder starts an encoder; with adapt, it drops frames and
 // shrinks its size to follow the estimate (ratecontrol.go).
-func newVideoEncoder(cfg VideoConfig, track *webrtc.TrackLocalStaticRTP, adapt bool) (*videoEncoder, error) {
-	v := &videoEncoder{codec: cfg.Codec, fps: cfg.FPS, slot: newFrameSlot(), track: track, adapt: adapt, done: make(chan struct{})}
+//
+// resent, if not nil, is the rate of retransmissions being sent, which the
+// encoder leaves room for within the estimate.
+func newVideoEncoder(cfg VideoConfig, track *webrtc.TrackLocalStaticRTP, adapt bool, resent func() int64) (*videoEncoder, error) {
+	v := &videoEncoder{codec: cfg.Codec, fps: cfg.FPS, slot: newFrameSlot(), track: track, adapt: adapt, resent: resent,
+		done: make(chan struct{})}
 	if v.fps <= 0 {
 		v.fps = 30
 	}
@@ -184,11 +189,18 @@ func (v *videoEncoder) setBitrate(kbps int) { v.bitrate.Store(int64(kbps) * 1000
 func (v *videoEncoder) setEstimate(bps int) { v.estimate.Store(int64(bps)) }
 
 // target is the bitrate to encode at: the configured one, or less if the
-// network takes less.
+// network takes less. Retransmissions share the estimate: the encoder gets
+// what they leave (as libwebrtc's encoder gets the estimate less its
+// protection), never below a trickle.
 func (v *videoEncoder) target() int64 {
 	rate := v.bitrate.Load()
-	if est := v.estimate.Load(); est > 0 && est < rate {
-		return est
+	if est := v.estimate.Load(); est > 0 {
+		if v.resent != nil {
+			est = max(est-v.resent(), minVideoBps)
+		}
+		if est < rate {
+			return est
+		}
 	}
 	return rate
 }
@@ -203,6 +215,7 @@ func (v *videoEncoder) run() {
 	var seq uint16
 	var budget frameBudget // ratecontrol.go
 	var ladder sizeLadder
+	afterKey := false // the last frame encoded was a keyframe
 	pkt := rtp.Packet{Header: rtp.Header{Version: 2, PayloadType: pt}}
 	for {
 		img, _, err := v.slot.Read()
@@ -250,7 +263,12 @@ func (v *videoEncoder) run() {
 			continue
 		}
 		v.encoded.Add(1)
-		budget.spend(len(b))
+		key := false
+		if ce, ok := v.enc.(*codecEnc); ok {
+			key = ce.lastKey
+		}
+		budget.spend(len(b), key || afterKey, float64(rate)/float64(v.fps))
+		afterKey = key
 		ts := uint32(v.slot.lastCaptureMs() * 90)
 		payloads := pl.Payload(rtpMTU, b)
 		ok := true

@@ -202,6 +202,15 @@ func (e *estimator) apply(now time.Time, delay int, loss float64, state string) 
 	}
 }
 
+// retransmitBps is the rate of retransmissions the pacer sent over the
+// last second (0 without a pacer).
+func (e *estimator) retransmitBps() int64 {
+	if e.pacer == nil {
+		return 0
+	}
+	return int64(e.pacer.resentBps())
+}
+
 // setMax changes the most the estimate asks for (the configured bitrate
 // changed). pion's own estimator keeps the maximum it was made with; above
 // it, the rate grows by the estimator's climb alone.

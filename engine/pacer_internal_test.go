@@ -102,6 +102,44 @@ func TestPacerSendsRetransmissionsFirst(t *testing.T) {
 	if holders, sent := r.state(); holders != 0 || len(sent) != 1 || !sent[0] {
 		t.Errorf("after sending: %d holders, releases %v; want the pacer's hold released as sent", holders, sent)
 	}
+	// The one retransmission of 1000 bytes is the last second's rate.
+	if got := p.resentBps(); got != 8000 {
+		t.Errorf("retransmissions sent at %d bit/s over the last second, want 8000", got)
+	}
+}
+
+// The video encoder leaves room within the estimate for the
+// retransmissions being sent, never going below a trickle.
+func TestVideoTargetLeavesRoomForRetransmissions(t *testing.T) {
+	resent := int64(0)
+	v := &videoEncoder{resent: func() int64 { return resent }}
+	v.bitrate.Store(1_000_000)
+	v.estimate.Store(400_000)
+	for _, tc := range []struct{ resent, want int64 }{
+		{0, 400_000}, {100_000, 300_000}, {399_000, minVideoBps},
+	} {
+		resent = tc.resent
+		if got := v.target(); got != tc.want {
+			t.Errorf("estimate 400 kbit/s, retransmitting %d bit/s: target %d, want %d", tc.resent, got, tc.want)
+		}
+	}
+}
+
+// rateMeter forgets what is more than a second old.
+func TestRateMeterWindow(t *testing.T) {
+	var m rateMeter
+	at := time.Unix(100, 0)
+	m.add(at, 1000)
+	m.add(at.Add(500*time.Millisecond), 500)
+	if got := m.bps(at.Add(900 * time.Millisecond)); got != 12000 {
+		t.Errorf("%d bit/s within the second, want 12000", got)
+	}
+	if got := m.bps(at.Add(1200 * time.Millisecond)); got != 4000 {
+		t.Errorf("%d bit/s once the first bucket is a second old, want 4000", got)
+	}
+	if got := m.bps(at.Add(3 * time.Second)); got != 0 {
+		t.Errorf("%d bit/s three seconds on, want 0", got)
+	}
 }
 
 // Closing the pacer releases the retransmissions it still held, as not

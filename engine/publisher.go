@@ -166,7 +166,11 @@ func (p *publisher) run() error {
 		return protocol.Errorf(protocol.ErrInternal, err.Error())
 	}
 
-	venc, err := newVideoEncoder(p.cfg, vtrack, !e.cfg.Without.Adaptation)
+	var resent func() int64
+	if p.est != nil {
+		resent = p.est.retransmitBps
+	}
+	venc, err := newVideoEncoder(p.cfg, vtrack, !e.cfg.Without.Adaptation, resent)
 	if err != nil {
 		return protocol.Errorf(protocol.ErrCodecUnsupported, err.Error())
 	}

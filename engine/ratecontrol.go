@@ -31,11 +31,18 @@ type frameBudget struct {
 	bits    float64
 	last    time.Time
 	skipped int
-	dropped time.Time // the last frame dropped
+	dropped time.Time // the last frame dropped for want of a smaller size
+	// keyDebt is the part of the debt that a keyframe, and the frame after
+	// it that restores the picture's quality, spent beyond an ordinary
+	// frame: frames dropped to pay it back are not pressure, or each
+	// keyframe would step the size down, and the smaller size's keyframe
+	// step it down again.
+	keyDebt float64
 }
 
-// pressed reports whether a frame was dropped within the last second: the
-// encoder's output does not fit the target at this size.
+// pressed reports whether a frame was dropped within the last second, other
+// than to pay for a keyframe: the encoder's output does not fit the target
+// at this size.
 func (b *frameBudget) pressed(now time.Time) bool {
 	return !b.dropped.IsZero() && now.Sub(b.dropped) < time.Second
 }
@@ -46,18 +53,29 @@ func (b *frameBudget) allow(now time.Time, targetBps int64) bool {
 		b.bits += float64(targetBps) * now.Sub(b.last).Seconds()
 	}
 	b.last = now
-	b.bits = min(b.bits, float64(targetBps)/4) // at most 250 ms saved up
-	if b.bits < -float64(targetBps)*budgetSlack.Seconds() && b.skipped < maxSkipped {
+	b.bits = min(b.bits, float64(targetBps)/4)  // at most 250 ms saved up
+	b.keyDebt = min(b.keyDebt, max(-b.bits, 0)) // paid back first
+	slack := float64(targetBps) * budgetSlack.Seconds()
+	if b.bits < -slack && b.skipped < maxSkipped {
 		b.skipped++
-		b.dropped = now
+		if b.bits+b.keyDebt < -slack {
+			b.dropped = now
+		}
 		return false
 	}
 	b.skipped = 0
 	return true
 }
 
-// spend charges an encoded frame of n bytes.
-func (b *frameBudget) spend(n int) { b.bits -= float64(n * 8) }
+// spend charges an encoded frame of n bytes; afterKey tells a keyframe or
+// the frame after one, whose excess over an ordinary frame (avgBits) is
+// the keyframe's debt.
+func (b *frameBudget) spend(n int, afterKey bool, avgBits float64) {
+	b.bits -= float64(n * 8)
+	if afterKey {
+		b.keyDebt += max(float64(n*8)-avgBits, 0)
+	}
+}
 
 // sizeLadder picks the encode size: full, half or quarter width and height
 // as the target falls under 30 % and 12 % of the configured bitrate while

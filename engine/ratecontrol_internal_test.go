@@ -26,7 +26,7 @@ func TestFrameBudgetHoldsTheRate(t *testing.T) {
 			continue
 		}
 		run = 0
-		b.spend(frameBytes)
+		b.spend(frameBytes, false, 0)
 		bits += frameBytes * 8
 	}
 	if rate := float64(bits) / 10; rate > target*1.1 || rate < target*0.8 {
@@ -45,7 +45,45 @@ func TestFrameBudgetDropsNothingUnderTheTarget(t *testing.T) {
 		if !b.allow(start.Add(time.Duration(i)*time.Second/30), 800_000) {
 			t.Fatalf("frame %d dropped at a third of the target", i)
 		}
-		b.spend(1000)
+		b.spend(1000, false, 0)
+	}
+}
+
+// A keyframe, and the frame after it, ten times an ordinary frame each
+// (the size a capped keyframe and the frame that restores the quality
+// reach), are paid for by dropping frames, but that is not pressure to step
+// the size down; frames that do not fit the target are, also right after a
+// keyframe.
+func TestFrameBudgetKeyframeIsNoPressure(t *testing.T) {
+	const target, fps = 240_000, 30
+	const avg = target / fps / 8 // bytes
+	for _, tc := range []struct {
+		name     string
+		ordinary int // bytes of the frames after the keyframe's two
+		pressed  bool
+	}{{"fitting frames", avg, false}, {"frames twice too big", 2 * avg, true}} {
+		var b frameBudget
+		start := time.Unix(0, 0)
+		dropped, pressed := 0, false
+		for i := range 60 {
+			now := start.Add(time.Duration(i) * time.Second / fps)
+			if !b.allow(now, target) {
+				dropped++
+				pressed = pressed || b.pressed(now)
+				continue
+			}
+			size := tc.ordinary
+			if i == 10 || i == 11 {
+				size = 10 * avg
+			}
+			b.spend(size, i == 10 || i == 11, target/fps)
+		}
+		if dropped == 0 {
+			t.Errorf("%s: no frame dropped to pay for the keyframe", tc.name)
+		}
+		if pressed != tc.pressed {
+			t.Errorf("%s: pressed %v, want %v", tc.name, pressed, tc.pressed)
+		}
 	}
 }
 
