@@ -39,14 +39,16 @@ import (
 // the cap is gone.
 type estimator struct {
 	*gcc.SendSideBWE
-	pacer    *pacer // set to the target; nil without pacing
-	min, max int    // bits per second
+	pacer    *pacer    // set to the target; nil without pacing
+	flight   *inflight // congestion window pushback (cwnd.go); nil: none
+	min, max int       // bits per second
 
 	mu       sync.Mutex
 	ceiling  int // the loss rule's, bits per second
 	delay    int // the delay rule's, bits per second
 	updated  time.Time
 	target   int
+	pushed   int // the target, pushed back, as onChange last heard it
 	lossSum  float64
 	lossN    int
 	windowAt time.Time
@@ -85,8 +87,8 @@ func newEstimator(maxBps int, p *pacer) (*estimator, error) {
 		return nil, err
 	}
 	now := time.Now()
-	e := &estimator{SendSideBWE: bwe, pacer: p, min: bweMinBitrate, max: maxBps, ceiling: maxBps, delay: maxBps,
-		target: maxBps, windowAt: now, updated: now, fedAt: now, done: make(chan struct{})}
+	e := &estimator{SendSideBWE: bwe, pacer: p, flight: newInflight(), min: bweMinBitrate, max: maxBps, ceiling: maxBps,
+		delay: maxBps, target: maxBps, pushed: maxBps, windowAt: now, updated: now, fedAt: now, done: make(chan struct{})}
 	e.wg.Add(1)
 	go e.run()
 	return e, nil
@@ -112,14 +114,24 @@ func (e *estimator) run() {
 	}
 }
 
+// AddStream has pion's estimator (and pacer) send the stream's packets,
+// recording them for the congestion window as they leave.
+func (e *estimator) AddStream(info *interceptor.StreamInfo, w interceptor.RTPWriter) interceptor.RTPWriter {
+	return e.SendSideBWE.AddStream(info, e.flight.writer(info, w))
+}
+
 // WriteRTCP notes when transport-wide feedback arrives and hands the
 // packets to pion's estimator.
 func (e *estimator) WriteRTCP(pkts []rtcp.Packet, attrs interceptor.Attributes) error {
+	fed := false
 	for _, p := range pkts {
-		if _, ok := p.(*rtcp.TransportLayerCC); ok {
-			e.feedback(time.Now())
-			break
+		if fb, ok := p.(*rtcp.TransportLayerCC); ok {
+			e.flight.feedback(fb, time.Now())
+			fed = true
 		}
+	}
+	if fed {
+		e.feedback(time.Now())
 	}
 	return e.SendSideBWE.WriteRTCP(pkts, attrs)
 }
@@ -189,16 +201,19 @@ func (e *estimator) apply(now time.Time, delay int, loss float64, state string) 
 	target := min(max(min(e.delay, e.ceiling), e.min), e.max)
 	changed := target != e.target
 	e.target = target
+	pushed := target
+	if e.flight != nil {
+		pushed = int(float64(target) * e.flight.pushback(target))
+	}
+	push := pushed != e.pushed
+	e.pushed = pushed
 	f := e.onChange
 	e.mu.Unlock()
-	if !changed {
-		return
-	}
-	if e.pacer != nil {
+	if changed && e.pacer != nil {
 		e.pacer.SetTargetBitrate(target)
 	}
-	if f != nil {
-		f(target)
+	if push && f != nil {
+		f(pushed)
 	}
 }
 
@@ -224,16 +239,21 @@ func (e *estimator) setMax(bps int) {
 	}
 }
 
-// GetTargetBitrate is the estimate, in bits per second (pion's NACK
-// responder keeps retransmissions within it).
+// GetTargetBitrate is the estimate pushed back while the congestion window
+// is full, in bits per second. pion's NACK responder keeps retransmissions
+// within it: when a link has just narrowed, most of what it lost belongs to
+// frames the player has given up on by the time a retransmission gets
+// through the standing queue, and resending all of it only keeps the
+// queue standing.
 func (e *estimator) GetTargetBitrate() int {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	return e.target
+	return e.pushed
 }
 
 // OnTargetBitrateChange sets what hears of a new estimate, in order, on the
-// estimator's goroutine.
+// estimator's goroutine: the estimate pushed back while the congestion
+// window is full (cwnd.go), which is the media encoders' to share.
 func (e *estimator) OnTargetBitrateChange(f func(int)) {
 	e.mu.Lock()
 	e.onChange = f

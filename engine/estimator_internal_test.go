@@ -10,7 +10,7 @@ import (
 func testEstimator(maxBps int) (*estimator, *[]int) {
 	var got []int
 	now := time.Unix(0, 0)
-	e := &estimator{min: bweMinBitrate, max: maxBps, ceiling: maxBps, delay: maxBps, target: maxBps,
+	e := &estimator{min: bweMinBitrate, max: maxBps, ceiling: maxBps, delay: maxBps, target: maxBps, pushed: maxBps,
 		windowAt: now, updated: now, fedAt: now}
 	e.onChange = func(bps int) { got = append(got, bps) }
 	return e, &got
