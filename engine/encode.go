@@ -267,7 +267,7 @@ func (v *videoEncoder) run() {
 		if ce, ok := v.enc.(*codecEnc); ok {
 			key = ce.lastKey
 		}
-		budget.spend(len(b), key || afterKey, float64(rate)/float64(v.fps))
+		budget.spend(time.Now(), len(b), key || afterKey, float64(rate)/float64(v.fps))
 		afterKey = key
 		ts := uint32(v.slot.lastCaptureMs() * 90)
 		payloads := pl.Payload(rtpMTU, b)

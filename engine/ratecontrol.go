@@ -16,10 +16,13 @@ import (
 
 // maxSkipped is how many frames in a row the budget may drop: the picture
 // keeps moving at least every 200 ms at 30 fps. budgetSlack is the debt,
-// in time at the target rate, the budget runs before it drops a frame.
+// in time at the target rate, the budget runs before it drops a frame. A
+// frame over oversize times an ordinary one at the target is pressure to
+// make the picture smaller.
 const (
 	maxSkipped  = 5
 	budgetSlack = 250 * time.Millisecond
+	oversize    = 4
 )
 
 // frameBudget is a leaky bucket of bits: it fills at the target rate, each
@@ -28,10 +31,10 @@ const (
 // after it; the slack lets the codec's own rate control even out ordinary
 // overshoots and a keyframe now and then without a visible drop).
 type frameBudget struct {
-	bits    float64
-	last    time.Time
-	skipped int
-	dropped time.Time // the last frame dropped for want of a smaller size
+	bits      float64
+	last      time.Time
+	skipped   int
+	pressedAt time.Time // the last sign the frames need a smaller size
 	// keyDebt is the part of the debt that a keyframe, and the frame after
 	// it that restores the picture's quality, spent beyond an ordinary
 	// frame: frames dropped to pay it back are not pressure, or each
@@ -40,11 +43,12 @@ type frameBudget struct {
 	keyDebt float64
 }
 
-// pressed reports whether a frame was dropped within the last second, other
-// than to pay for a keyframe: the encoder's output does not fit the target
-// at this size.
+// pressed reports whether, within the last second, a frame was dropped
+// other than to pay for a keyframe, or one came out more than oversize
+// times an ordinary frame at the target: the encoder's output does not fit
+// the target at this size.
 func (b *frameBudget) pressed(now time.Time) bool {
-	return !b.dropped.IsZero() && now.Sub(b.dropped) < time.Second
+	return !b.pressedAt.IsZero() && now.Sub(b.pressedAt) < time.Second
 }
 
 // allow reports whether a frame may be encoded now at targetBps.
@@ -59,7 +63,7 @@ func (b *frameBudget) allow(now time.Time, targetBps int64) bool {
 	if b.bits < -slack && b.skipped < maxSkipped {
 		b.skipped++
 		if b.bits+b.keyDebt < -slack {
-			b.dropped = now
+			b.pressedAt = now
 		}
 		return false
 	}
@@ -67,13 +71,19 @@ func (b *frameBudget) allow(now time.Time, targetBps int64) bool {
 	return true
 }
 
-// spend charges an encoded frame of n bytes; afterKey tells a keyframe or
-// the frame after one, whose excess over an ordinary frame (avgBits) is
-// the keyframe's debt.
-func (b *frameBudget) spend(n int, afterKey bool, avgBits float64) {
+// spend charges a frame of n bytes encoded at now; afterKey tells a
+// keyframe or the frame after one, whose excess over an ordinary frame
+// (avgBits) is the keyframe's debt.
+func (b *frameBudget) spend(now time.Time, n int, afterKey bool, avgBits float64) {
 	b.bits -= float64(n * 8)
-	if afterKey {
+	switch {
+	case afterKey:
 		b.keyDebt += max(float64(n*8)-avgBits, 0)
+	case float64(n*8) > oversize*avgBits:
+		// Far past the target (the estimate just fell): the drops the
+		// debt will bring are certain, and the smaller size need not
+		// wait for them.
+		b.pressedAt = now
 	}
 }
 

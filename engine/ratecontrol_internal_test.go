@@ -26,7 +26,7 @@ func TestFrameBudgetHoldsTheRate(t *testing.T) {
 			continue
 		}
 		run = 0
-		b.spend(frameBytes, false, 0)
+		b.spend(now, frameBytes, false, target/30)
 		bits += frameBytes * 8
 	}
 	if rate := float64(bits) / 10; rate > target*1.1 || rate < target*0.8 {
@@ -42,10 +42,14 @@ func TestFrameBudgetDropsNothingUnderTheTarget(t *testing.T) {
 	var b frameBudget
 	start := time.Unix(0, 0)
 	for i := range 300 {
-		if !b.allow(start.Add(time.Duration(i)*time.Second/30), 800_000) {
+		now := start.Add(time.Duration(i) * time.Second / 30)
+		if !b.allow(now, 800_000) {
 			t.Fatalf("frame %d dropped at a third of the target", i)
 		}
-		b.spend(1000, false, 0)
+		b.spend(now, 1000, false, 800_000/30)
+		if b.pressed(now) {
+			t.Fatalf("pressed at frame %d, at a third of the target", i)
+		}
 	}
 }
 
@@ -76,7 +80,7 @@ func TestFrameBudgetKeyframeIsNoPressure(t *testing.T) {
 			if i == 10 || i == 11 {
 				size = 10 * avg
 			}
-			b.spend(size, i == 10 || i == 11, target/fps)
+			b.spend(now, size, i == 10 || i == 11, target/fps)
 		}
 		if dropped == 0 {
 			t.Errorf("%s: no frame dropped to pay for the keyframe", tc.name)
@@ -84,6 +88,22 @@ func TestFrameBudgetKeyframeIsNoPressure(t *testing.T) {
 		if pressed != tc.pressed {
 			t.Errorf("%s: pressed %v, want %v", tc.name, pressed, tc.pressed)
 		}
+	}
+}
+
+// A frame far past the target — the estimate has just fallen under what
+// the codec makes at this size — is pressure at once, before the debt it
+// runs drops frames.
+func TestFrameBudgetOversizeFrameIsPressure(t *testing.T) {
+	var b frameBudget
+	now := time.Unix(0, 0)
+	const target = 100_000
+	if !b.allow(now, target) {
+		t.Fatal("the first frame dropped")
+	}
+	b.spend(now, 5*target/30/8, false, target/30)
+	if !b.pressed(now) {
+		t.Error("a frame five times the target's is no pressure")
 	}
 }
 
