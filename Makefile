@@ -111,9 +111,10 @@ test-network: cgo-include
 
 # The weak-network benchmark (tests/network, TestNetbench): loss, heavy loss,
 # a bandwidth cap and an outage, each with Parley's mechanisms all on and
-# with NACK, congestion control, pacing or adaptation turned off;
+# with NACK, congestion control, pacing, adaptation, the congestion window
+# or temporal layers turned off;
 # NETBENCH_RUNS runs, a markdown table of medians (docs/benchmarks.md).
-# About 10 minutes a run, hence the time limit of 20 minutes a run.
+# About 11 minutes a run, hence the time limit of 20 minutes a run.
 .PHONY: netbench
 netbench: cgo-include
 	PARLEY_NETBENCH=1 PARLEY_NETBENCH_RUNS=$(NETBENCH_RUNS) $(GO) test -count=1 -v \

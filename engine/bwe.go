@@ -38,15 +38,16 @@ type bweHub struct {
 }
 
 // newBWEHub makes the estimators' factory; without pace, packets go out
-// as they are made (Config.Without.Pacing).
-func newBWEHub(pace bool) (*bweHub, error) {
+// as they are made (Config.Without.Pacing); without cwnd, the estimate is
+// not pushed back (Config.Without.CongestionWindow).
+func newBWEHub(pace, cwnd bool) (*bweHub, error) {
 	h := &bweHub{}
 	f, err := cc.NewInterceptor(func() (cc.BandwidthEstimator, error) {
 		var p *pacer
 		if pace {
 			p = newPacer(h.initial)
 		}
-		return newEstimator(h.initial, p)
+		return newEstimator(h.initial, p, cwnd)
 	})
 	if err != nil {
 		return nil, err

@@ -23,6 +23,7 @@ type codecEnc struct {
 	key     bool               // the next frame is to be a keyframe
 	lastKey bool               // the last frame was a keyframe
 	tid     uint8              // the last frame's temporal layer (VP8)
+	layers  int                // VP8's temporal layers
 	frames  int                // encoded so far
 	frame   render.I420
 }
@@ -57,18 +58,19 @@ func newH264Enc(w, h, fps, bitrate int, next func() image.Image) (*codecEnc, err
 // vp8Layers is how many temporal layers the engine's VP8 has: two, so
 // every other frame is above the base layer and a player that loses one
 // plays on from the next base frame without asking for a keyframe
-// (docs/media.md, Temporal layers).
+// (docs/media.md, Receive-side buffering); one with
+// Config.Without.TemporalLayers.
 const vp8Layers = 2
 
 // newVP8Enc makes a VP8 encoder; ptsMs is the capture time of the frame
 // being encoded.
-func newVP8Enc(w, h, fps, bitrate int, next func() image.Image, ptsMs func() int64) (*codecEnc, error) {
+func newVP8Enc(w, h, fps, bitrate, layers int, next func() image.Image, ptsMs func() int64) (*codecEnc, error) {
 	enc, err := vp8.NewEncoder(vp8.EncoderConfig{Width: w, Height: h, FPS: fps, BitrateBps: bitrate,
-		KeyFrameEvery: fps * keyframeEverySeconds, MaxKeyFramePercent: vp8.KeyFrameCap(fps), TemporalLayers: vp8Layers})
+		KeyFrameEvery: fps * keyframeEverySeconds, MaxKeyFramePercent: vp8.KeyFrameCap(fps), TemporalLayers: layers})
 	if err != nil {
 		return nil, err
 	}
-	c := &codecEnc{setRate: enc.SetBitrate, close: enc.Close, next: next}
+	c := &codecEnc{setRate: enc.SetBitrate, close: enc.Close, next: next, layers: layers}
 	c.encode = func(f *render.I420, key bool) ([]byte, error) {
 		if key {
 			enc.ForceKeyFrame()
@@ -89,11 +91,11 @@ type layerPayloader struct {
 }
 
 func (l *layerPayloader) Payload(mtu uint16, frame []byte) [][]byte {
-	tid := uint8(0)
+	tid, layered := uint8(0), false
 	if c := l.enc(); c != nil {
-		tid = c.tid
+		tid, layered = c.tid, c.layers > 1
 	}
-	return l.p.Payload(int(mtu), frame, tid, vp8Layers > 1)
+	return l.p.Payload(int(mtu), frame, tid, layered)
 }
 
 // Read encodes the next frame; an empty result is a frame rate control

@@ -128,6 +128,7 @@ type videoEncoder struct {
 	estimate atomic.Int64  // bits per second the network takes (bwe.go); 0 unknown
 	resent   func() int64  // bits per second of retransmissions; nil: none counted
 	adapt    bool          // drop frames and shrink to follow the estimate
+	layers   int           // VP8 temporal layers
 	rateSet  int64         // bits per second enc runs at (run only)
 	encoded  atomic.Uint64 // frames
 	sent     atomic.Uint64 // frames whose packets all went out
@@ -136,14 +137,22 @@ type videoEncoder struct {
 	done     chan struct{}
 }
 
-// newVideoEncoder starts an encoder; with adapt, it drops frames and
-// shrinks its size to follow the estimate (ratecontrol.go).
-//
-// resent, if not nil, is the rate of retransmissions being sent, which the
-// encoder leaves room for within the estimate.
-func newVideoEncoder(cfg VideoConfig, track *webrtc.TrackLocalStaticRTP, adapt bool, resent func() int64) (*videoEncoder, error) {
-	v := &videoEncoder{codec: cfg.Codec, fps: cfg.FPS, slot: newFrameSlot(), track: track, adapt: adapt, resent: resent,
-		done: make(chan struct{})}
+// encoderParams are how a publisher's video encoder follows the network.
+type encoderParams struct {
+	// Adapt: drop frames and shrink the size to follow the estimate
+	// (ratecontrol.go).
+	Adapt bool
+	// Resent, if not nil, is the rate of retransmissions being sent, which
+	// the encoder leaves room for within the estimate.
+	Resent func() int64
+	// Layers is VP8's temporal layers: 1 or 2.
+	Layers int
+}
+
+// newVideoEncoder starts an encoder for cfg's stream on track.
+func newVideoEncoder(cfg VideoConfig, track *webrtc.TrackLocalStaticRTP, p encoderParams) (*videoEncoder, error) {
+	v := &videoEncoder{codec: cfg.Codec, fps: cfg.FPS, slot: newFrameSlot(), track: track, adapt: p.Adapt,
+		resent: p.Resent, layers: max(p.Layers, 1), done: make(chan struct{})}
 	if v.fps <= 0 {
 		v.fps = 30
 	}
@@ -167,7 +176,7 @@ func (v *videoEncoder) build(w, h int) (codec.ReadCloser, error) {
 		// hold the bitrate, and a skipped frame simply sends nothing.
 		enc, err = newH264Enc(w, h, v.fps, bitrate, func() image.Image { return v.cur })
 	} else {
-		enc, err = newVP8Enc(w, h, v.fps, bitrate, func() image.Image { return v.cur }, v.slot.lastCaptureMs)
+		enc, err = newVP8Enc(w, h, v.fps, bitrate, v.layers, func() image.Image { return v.cur }, v.slot.lastCaptureMs)
 	}
 	if err != nil {
 		return nil, err

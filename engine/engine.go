@@ -65,6 +65,12 @@ type Mechanisms struct {
 	// Adaptation: the encoder follows the estimate with its bitrate only,
 	// dropping no frames and keeping its size.
 	Adaptation bool
+	// CongestionWindow: the estimate is not pushed back while more data
+	// is in flight than the network should hold (docs/media.md).
+	CongestionWindow bool
+	// TemporalLayers: VP8 is published in one layer, every frame a
+	// reference for the next.
+	TemporalLayers bool
 }
 
 // Engine is one Parley SDK instance. All methods are safe for concurrent

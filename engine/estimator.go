@@ -40,7 +40,8 @@ import (
 type estimator struct {
 	*gcc.SendSideBWE
 	pacer    *pacer    // set to the target; nil without pacing
-	flight   *inflight // congestion window pushback (cwnd.go); nil: none
+	flight   *inflight // bytes in flight (cwnd.go); nil in tests
+	cwnd     bool      // push the target back while the window is full
 	min, max int       // bits per second
 
 	mu       sync.Mutex
@@ -75,8 +76,9 @@ const (
 )
 
 // newEstimator starts an estimator at, and never above, maxBps; p (nil: no
-// pacing) paces at its target.
-func newEstimator(maxBps int, p *pacer) (*estimator, error) {
+// pacing) paces at its target; with cwnd, it pushes its target back while
+// the congestion window is full (cwnd.go).
+func newEstimator(maxBps int, p *pacer, cwnd bool) (*estimator, error) {
 	var pp gcc.Pacer = gcc.NewNoOpPacer()
 	if p != nil {
 		pp = pacedByEstimator{p}
@@ -87,7 +89,7 @@ func newEstimator(maxBps int, p *pacer) (*estimator, error) {
 		return nil, err
 	}
 	now := time.Now()
-	e := &estimator{SendSideBWE: bwe, pacer: p, flight: newInflight(), min: bweMinBitrate, max: maxBps, ceiling: maxBps,
+	e := &estimator{SendSideBWE: bwe, pacer: p, flight: newInflight(), cwnd: cwnd, min: bweMinBitrate, max: maxBps, ceiling: maxBps,
 		delay: maxBps, target: maxBps, pushed: maxBps, windowAt: now, updated: now, fedAt: now, done: make(chan struct{})}
 	e.wg.Add(1)
 	go e.run()
@@ -202,7 +204,7 @@ func (e *estimator) apply(now time.Time, delay int, loss float64, state string) 
 	changed := target != e.target
 	e.target = target
 	pushed := target
-	if e.flight != nil {
+	if e.flight != nil && e.cwnd {
 		pushed = int(float64(target) * e.flight.pushback(target))
 	}
 	push := pushed != e.pushed

@@ -166,11 +166,14 @@ func (p *publisher) run() error {
 		return protocol.Errorf(protocol.ErrInternal, err.Error())
 	}
 
-	var resent func() int64
-	if p.est != nil {
-		resent = p.est.retransmitBps
+	params := encoderParams{Adapt: !e.cfg.Without.Adaptation, Layers: vp8Layers}
+	if e.cfg.Without.TemporalLayers {
+		params.Layers = 1
 	}
-	venc, err := newVideoEncoder(p.cfg, vtrack, !e.cfg.Without.Adaptation, resent)
+	if p.est != nil {
+		params.Resent = p.est.retransmitBps
+	}
+	venc, err := newVideoEncoder(p.cfg, vtrack, params)
 	if err != nil {
 		return protocol.Errorf(protocol.ErrCodecUnsupported, err.Error())
 	}

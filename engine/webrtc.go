@@ -104,7 +104,7 @@ func newAPIs(mediaConn net.PacketConn, without Mechanisms) (mediaAPIs, error) {
 		s.SetICEUDPMux(m)
 		a.mux = m
 	}
-	bwe, err := newBWEHub(!without.Pacing)
+	bwe, err := newBWEHub(!without.Pacing, !without.CongestionWindow)
 	if err != nil {
 		return a, err
 	}

@@ -39,6 +39,8 @@ var benchVariants = []benchVariant{
 	{"noCC", "without congestion control", engine.Mechanisms{CongestionControl: true}},
 	{"noPacing", "without pacing", engine.Mechanisms{Pacing: true}},
 	{"noAdaptation", "without adaptation", engine.Mechanisms{Adaptation: true}},
+	{"noCwnd", "without the congestion window", engine.Mechanisms{CongestionWindow: true}},
+	{"noLayers", "without temporal layers", engine.Mechanisms{TemporalLayers: true}},
 }
 
 // The view B renders into for the benchmark: large enough for the test
