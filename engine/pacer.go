@@ -119,17 +119,21 @@ func (p *pacer) Write(hdr *rtp.Header, payload []byte, attr interceptor.Attribut
 		return 0, errPacerClosed
 	}
 	w := p.writers[hdr.SSRC]
+	var resend resendTracker
+	if hdr.PayloadType != ptOpus {
+		resend = findResend(attr)
+	}
 	if hdr.PayloadType == ptOpus || p.target >= p.ceiling*95/100 && len(p.queue) == 0 && len(p.resends) == 0 {
+		if resend != nil {
+			p.resent.add(time.Now(), n)
+		}
 		p.mu.Unlock()
 		if w == nil {
 			return 0, errPacerClosed
 		}
-		if hdr.PayloadType != ptOpus && findResend(attr) != nil {
-			p.countResent(n)
-		}
 		return w.Write(hdr, payload, attr)
 	}
-	pkt := pacedPacket{hdr: hdr.Clone(), payload: append([]byte(nil), payload...), attr: attr, resend: findResend(attr)}
+	pkt := pacedPacket{hdr: hdr.Clone(), payload: append([]byte(nil), payload...), attr: attr, resend: resend}
 	if pkt.resend != nil {
 		pkt.resend.Retain()
 		p.resends = append(p.resends, pkt)
