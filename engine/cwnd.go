@@ -41,15 +41,14 @@ type sentPacket struct {
 // inflight tracks the bytes sent and not yet reported on by feedback, and
 // the pushback ratio that follows from them.
 type inflight struct {
-	mu     sync.Mutex
-	ring   [flightRing]sentPacket
-	last   int64 // the highest sequence number sent, unwrapped; -1 none
-	acked  int64 // feedback accounted for every packet up to here
-	bytes  int   // in flight
-	rtts   [rttSamples]time.Duration
-	nRTT   int
-	ratio  float64
-	active bool // a packet carried a sequence number
+	mu    sync.Mutex
+	ring  [flightRing]sentPacket
+	last  int64 // the highest sequence number sent, unwrapped; -1 none
+	acked int64 // feedback accounted for every packet up to here
+	bytes int   // in flight
+	rtts  [rttSamples]time.Duration
+	nRTT  int
+	ratio float64
 }
 
 func newInflight() *inflight { return &inflight{last: -1, acked: -1, ratio: 1} }
@@ -73,7 +72,7 @@ func (f *inflight) sent(seq uint16, size int, now time.Time) {
 	if f.last < 0 {
 		f.acked = ext - 1
 	}
-	f.active, f.last = true, ext
+	f.last = ext
 	f.ackTo(ext-flightRing, time.Time{}) // the oldest leave the ring
 	f.ring[ext%flightRing] = sentPacket{ext: ext, size: size, at: now}
 	f.bytes += size
@@ -134,7 +133,7 @@ func (f *inflight) pushback(targetBps int) float64 {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	rtt, ok := f.minRTT()
-	if !f.active || !ok {
+	if !ok { // no feedback on a tracked packet yet
 		return 1
 	}
 	window := float64(targetBps) / 8 * (rtt + cwndQueue).Seconds()
