@@ -1,166 +1,39 @@
 package engine
 
 import (
-	"math/rand/v2"
 	"testing"
 	"time"
+
+	"github.com/parley-rtc/parley/engine/bwe"
 )
 
-// testEstimator is the estimator's rule alone, without pion's estimator.
+// testEstimator is the estimator without pion's estimator, pacer or
+// congestion window; it reports each new target to got.
 func testEstimator(maxBps int) (*estimator, *[]int) {
 	var got []int
-	now := time.Unix(0, 0)
-	e := &estimator{min: bweMinBitrate, max: maxBps, ceiling: maxBps, delay: maxBps, target: maxBps, pushed: maxBps,
-		windowAt: now, updated: now, fedAt: now}
+	e := &estimator{rule: bwe.NewRule(bweMinBitrate, maxBps, time.Unix(0, 0)), target: maxBps, pushed: maxBps}
 	e.onChange = func(bps int) { got = append(got, bps) }
 	return e, &got
 }
 
-// feed runs the rule for d at the estimator's tick with pion's figures
-// from figures(tick).
-func feed(e *estimator, from time.Time, d time.Duration, figures func(i int) (int, float64, string)) time.Time {
-	n := int(d / estimatorTick)
-	for i := range n {
-		delay, loss, state := figures(i)
-		e.apply(from.Add(time.Duration(i+1)*estimatorTick), delay, loss, state)
-	}
-	return from.Add(time.Duration(n) * estimatorTick)
-}
-
-// A few percent of random loss — pion's 200 ms average wandering around
-// 5 %, now and then past 10 % — leaves the rate alone: no ratchet.
-func TestEstimatorIgnoresRandomLoss(t *testing.T) {
-	e, _ := testEstimator(900_000)
-	rng := rand.New(rand.NewPCG(1, 2))
-	feed(e, time.Unix(0, 0), time.Minute, func(int) (int, float64, string) {
-		return 900_000, rng.Float64() * 0.14, "hold"
-	})
-	if got := e.GetTargetBitrate(); got != 900_000 {
-		t.Errorf("target %d after a minute of 0–14 %% loss on a free link, want 900000", got)
-	}
-}
-
-// Heavy loss cuts at once to what got through; a second of moderate loss
-// cuts once, by half the loss.
-func TestEstimatorCutsOnLoss(t *testing.T) {
-	e, _ := testEstimator(900_000)
-	at := feed(e, time.Unix(0, 0), estimatorTick, func(int) (int, float64, string) { return 900_000, 0.6, "hold" })
-	if got := e.GetTargetBitrate(); got != 360_000 {
-		t.Errorf("target %d after 60 %% loss, want 360000 (what got through)", got)
-	}
-	e2, _ := testEstimator(900_000)
-	feed(e2, at, time.Second, func(int) (int, float64, string) { return 900_000, 0.2, "hold" })
-	if got := e2.GetTargetBitrate(); got != 810_000 {
-		t.Errorf("target %d after a second of 20 %% loss, want 810000 (cut by half the loss, once)", got)
-	}
-}
-
-// Feedback that comes back after an outage reports the outage's packets
-// lost, and pion's delay-based part takes the gap for delay: that is not
-// congestion, and the rate stays; loss that goes on after the grace second
-// still cuts.
-func TestEstimatorIgnoresAnOutagesLoss(t *testing.T) {
-	e, _ := testEstimator(900_000)
-	t0 := time.Unix(0, 0)
-	e.feedback(t0)
-	back := t0.Add(5 * time.Second)
-	e.feedback(back)
-	at := feed(e, back, 900*time.Millisecond, func(i int) (int, float64, string) {
-		return 400_000, max(1-float64(i)/5, 0), "decrease"
-	})
-	if got := e.GetTargetBitrate(); got != 900_000 {
-		t.Fatalf("target %d in the second after a 5 s outage, want 900000 (the outage's loss ignored)", got)
-	}
-	feed(e, at, time.Second, func(int) (int, float64, string) { return 900_000, 0.6, "hold" })
-	if got := e.GetTargetBitrate(); got > 450_000 {
-		t.Errorf("target %d after 60 %% loss went on past the grace, want a cut", got)
-	}
-	// So does the first feedback, when it comes long after the start.
-	e3, _ := testEstimator(900_000)
-	e3.feedback(t0.Add(3 * time.Second))
-	feed(e3, t0.Add(3*time.Second), 500*time.Millisecond, func(int) (int, float64, string) { return 400_000, 0.9, "decrease" })
-	if got := e3.GetTargetBitrate(); got != 900_000 {
-		t.Errorf("target %d just after the first feedback came 3 s late, want 900000", got)
-	}
-	// Feedback at its usual pace opens no grace.
-	e2, _ := testEstimator(900_000)
-	for i := range 10 {
-		e2.feedback(t0.Add(time.Duration(i) * 100 * time.Millisecond))
-	}
-	feed(e2, t0.Add(time.Second), estimatorTick, func(int) (int, float64, string) { return 900_000, 0.6, "hold" })
-	if got := e2.GetTargetBitrate(); got != 360_000 {
-		t.Errorf("target %d after 60 %% loss with steady feedback, want 360000", got)
-	}
-}
-
-// 20 % random loss — pion's 200 ms average wandering between 5 and 40 % —
-// for 8 s is not taken for a narrowed link: the rate comes down by the
-// one-second rule only, not to the floor.
-func TestEstimatorRandomHeavyLossDoesNotRatchet(t *testing.T) {
-	e, _ := testEstimator(800_000)
-	rng := rand.New(rand.NewPCG(3, 4))
-	feed(e, time.Unix(0, 0), 8*time.Second, func(int) (int, float64, string) {
-		return 800_000, 0.05 + rng.Float64()*0.35, "hold"
-	})
-	if got := e.GetTargetBitrate(); got < 300_000 {
-		t.Errorf("target %d after 8 s of 20 %% random loss, want at least 300000", got)
-	}
-}
-
-// Once a narrow link is gone, clean seconds in a row climb faster and
-// faster: from a sixth of the maximum back to 90 % of it within 9 s; the
-// first clean seconds after a cut climb gently (10 and 15 %).
-func TestEstimatorClimbsBackFastOnACleanLink(t *testing.T) {
-	e, _ := testEstimator(900_000)
-	at := feed(e, time.Unix(0, 0), 3*time.Second, func(int) (int, float64, string) { return 900_000, 0.6, "hold" })
-	low := e.GetTargetBitrate()
-	if low > 160_000 {
-		t.Fatalf("target %d after 3 s of 60 %% loss, want the floor", low)
-	}
-	at = feed(e, at, 2*time.Second, func(int) (int, float64, string) { return 900_000, 0, "increase" })
-	if got := e.GetTargetBitrate(); got > low*14/10 {
-		t.Errorf("target %d two clean seconds after the cut from %d: the first climb should be gentle", got, low)
-	}
-	feed(e, at, 7*time.Second, func(int) (int, float64, string) { return 900_000, 0, "increase" })
-	if got := e.GetTargetBitrate(); got < 810_000 {
-		t.Errorf("target %d nine clean seconds after the cut, want at least 810000", got)
-	}
-}
-
-// After a decrease, the increase state climbs 15 % a second, above pion's
-// additive figure, and never past the maximum; a decrease is followed.
-func TestEstimatorRampsAndFollowsDecreases(t *testing.T) {
+// The server's estimate of its players' downlinks (REMB) caps the target
+// while it keeps coming, never below the floor, and the target goes back to
+// the uplink's own once it stops.
+func TestEstimatorFollowsTheServersCap(t *testing.T) {
 	e, got := testEstimator(900_000)
-	at := feed(e, time.Unix(0, 0), estimatorTick, func(int) (int, float64, string) { return 200_000, 0, "decrease" })
-	if e.GetTargetBitrate() != 200_000 {
-		t.Fatalf("target %d after pion's decrease to 200000", e.GetTargetBitrate())
+	t0 := time.Unix(0, 0)
+	e.capAt(t0, 300_000)
+	e.apply(t0.Add(bwe.Tick), 900_000, 0, "increase")
+	if e.GetTargetBitrate() != 300_000 || len(*got) != 1 || (*got)[0] != 300_000 {
+		t.Fatalf("target %d (reported %v) under the server's 300000 cap", e.GetTargetBitrate(), *got)
 	}
-	at = feed(e, at, 5*time.Second, func(i int) (int, float64, string) { return 200_000 + 1000*i, 0, "increase" })
-	want := 200_000 * 2.01 // 1.15^5
-	if got := float64(e.GetTargetBitrate()); got < want*0.95 || got > want*1.05 {
-		t.Errorf("target %.0f after 5 s of increase from 200000, want about %.0f", got, want)
+	e.capAt(t0.Add(time.Second), 50_000)
+	e.apply(t0.Add(time.Second+bwe.Tick), 900_000, 0, "increase")
+	if e.GetTargetBitrate() != bweMinBitrate {
+		t.Errorf("target %d under a cap below the floor, want the floor %d", e.GetTargetBitrate(), bweMinBitrate)
 	}
-	feed(e, at, 30*time.Second, func(int) (int, float64, string) { return 200_000, 0, "increase" })
+	e.apply(t0.Add(time.Second+remoteFor+bwe.Tick), 900_000, 0, "increase")
 	if e.GetTargetBitrate() != 900_000 {
-		t.Errorf("target %d after a long climb, want the maximum 900000", e.GetTargetBitrate())
-	}
-	if len(*got) == 0 {
-		t.Error("no change was reported")
-	}
-}
-
-// A higher configured bitrate lets the estimate climb past the maximum it
-// started with (pion's own stays at it); a lower one caps it at once.
-func TestEstimatorFollowsTheConfiguredMaximum(t *testing.T) {
-	e, _ := testEstimator(900_000)
-	e.setMax(1_800_000)
-	at := feed(e, time.Unix(0, 0), 10*time.Second, func(int) (int, float64, string) { return 900_000, 0, "increase" })
-	if got := e.GetTargetBitrate(); got <= 1_500_000 {
-		t.Errorf("target %d 10 s after the maximum went from 900000 to 1800000, want it past 1500000", got)
-	}
-	e.setMax(400_000)
-	feed(e, at, estimatorTick, func(int) (int, float64, string) { return 900_000, 0, "increase" })
-	if got := e.GetTargetBitrate(); got != 400_000 {
-		t.Errorf("target %d after the maximum went down to 400000", got)
+		t.Errorf("target %d %v after the server's last cap, want the uplink's own 900000", e.GetTargetBitrate(), remoteFor)
 	}
 }
