@@ -6,6 +6,8 @@ import (
 	"github.com/pion/interceptor"
 	"github.com/pion/interceptor/pkg/cc"
 	"github.com/pion/webrtc/v4"
+
+	"github.com/parley-rtc/parley/engine/bwe"
 )
 
 // Congestion control (docs/media.md, Congestion control). Every publishing
@@ -18,7 +20,7 @@ import (
 
 // Estimator limits, in bits per second, beside the configured bitrate.
 const (
-	bweMinBitrate = 150_000 // audio plus a trickle of video
+	bweMinBitrate = bwe.MinBitrate
 	minVideoBps   = 30_000
 	// packetOverheadBps is what RTP, SRTP, UDP and IP headers and RTCP
 	// add to the codecs' own bitrates at a call's packet rates.

@@ -39,8 +39,13 @@ import (
 	"time"
 )
 
-// Tick is how often a sender applies the rule to pion's latest figures.
-const Tick = 100 * time.Millisecond
+const (
+	// Tick is how often a sender applies the rule to pion's latest figures.
+	Tick = 100 * time.Millisecond
+	// MinBitrate is the lowest target, in bits per second: a call's audio
+	// plus a trickle of video.
+	MinBitrate = 150_000
+)
 
 const (
 	lossWindow    = time.Second

@@ -74,6 +74,8 @@ func (f *fanout) write(h *rtp.Header, payload []byte) {
 	var sent uint64
 	for _, b := range *f.bindings.Load() {
 		h.SSRC, h.PayloadType = b.ssrc, b.pt
+		// Each subscriber's chain stamps its own transport-wide number.
+		h.Extension, h.Extensions = false, h.Extensions[:0]
 		// A subscriber whose DTLS is not up yet takes nothing (n is 0); a
 		// failing one must not stop the others.
 		if n, err := b.w.WriteRTP(h, payload); err == nil && n > 0 {
@@ -86,8 +88,8 @@ func (f *fanout) write(h *rtp.Header, payload []byte) {
 
 // resend sends the cached packets a subscriber's NACK names again, to that
 // subscriber only; buf is the caller's scratch space. It returns how many
-// it found.
-func (f *fanout) resend(ssrc uint32, seqs []uint16, buf []byte) int {
+// it found and their payload bytes.
+func (f *fanout) resend(ssrc uint32, seqs []uint16, buf []byte) (found, octets int) {
 	var b *binding
 	bs := *f.bindings.Load()
 	for i := range bs {
@@ -97,9 +99,8 @@ func (f *fanout) resend(ssrc uint32, seqs []uint16, buf []byte) int {
 		}
 	}
 	if b == nil {
-		return 0
+		return 0, 0
 	}
-	found := 0
 	for _, seq := range seqs {
 		h, payload, ok := f.cache.get(seq, buf)
 		if !ok {
@@ -108,12 +109,13 @@ func (f *fanout) resend(ssrc uint32, seqs []uint16, buf []byte) int {
 		h.SSRC, h.PayloadType = b.ssrc, b.pt
 		if n, err := b.w.WriteRTP(&h, payload); err == nil && n > 0 {
 			found++
+			octets += len(payload)
 			f.cnt.packetsOut.Add(1)
 			f.cnt.bytesOut.Add(uint64(h.MarshalSize() + len(payload)))
 		}
 	}
 	f.cnt.retransmits.Add(uint64(found))
-	return found
+	return found, octets
 }
 
 // Cache sizes in packets: about 3 s of 720p video, 5 s of audio; a NACK

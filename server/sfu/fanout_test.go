@@ -72,8 +72,8 @@ func TestFanoutWritesAndResends(t *testing.T) {
 	}
 
 	buf := make([]byte, maxPayload)
-	if n := f.resend(222, []uint16{65535, 2, 100}, buf); n != 2 {
-		t.Errorf("resent %d, want 2 (100 was never sent)", n)
+	if n, octets := f.resend(222, []uint16{65535, 2, 100}, buf); n != 2 || octets != 8 {
+		t.Errorf("resent %d (%d bytes), want 2 (100 was never sent) of four bytes each", n, octets)
 	}
 	if len(a.got) != 10 || len(b.got) != 12 {
 		t.Fatalf("after the NACK: a has %d, b %d; want 10 and 12", len(a.got), len(b.got))
@@ -90,7 +90,7 @@ func TestFanoutWritesAndResends(t *testing.T) {
 		h := rtp.Header{Version: 2, SequenceNumber: seq}
 		f.write(&h, []byte{1})
 	}
-	if n := f.resend(222, []uint16{2}, buf); n != 0 {
+	if n, _ := f.resend(222, []uint16{2}, buf); n != 0 {
 		t.Errorf("a packet past the cache was resent")
 	}
 

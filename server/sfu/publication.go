@@ -82,8 +82,9 @@ func newPublication(s *SFU, params PublishParams, kinds offerKinds) (*publicatio
 			params.OnGone()
 		}
 	})
-	p.wg.Add(1)
+	p.wg.Add(2)
 	go p.keyframeLoop()
+	go p.downlinkLoop()
 	return p, nil
 }
 
@@ -248,6 +249,17 @@ func (p *publication) play(ctx context.Context, params PlayParams, kinds offerKi
 		return "", err
 	}
 	return answer, nil
+}
+
+// subscribers returns the subscribers as of now.
+func (p *publication) subscribers() []*subscriber {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	subs := make([]*subscriber, 0, len(p.subs))
+	for _, s := range p.subs {
+		subs = append(subs, s)
+	}
+	return subs
 }
 
 func (p *publication) removeSub(id uint64) {

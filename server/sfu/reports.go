@@ -110,13 +110,7 @@ func (p *publication) forwardSR(kind int, sr *rtcp.SenderReport, oneWay time.Dur
 	ntp := toNTP(now)
 	cnt := &p.counts[kind]
 	pkts, octets := cnt.packets.Load(), cnt.octets.Load()
-	p.mu.Lock()
-	subs := make([]*subscriber, 0, len(p.subs))
-	for _, s := range p.subs {
-		subs = append(subs, s)
-	}
-	p.mu.Unlock()
-	for _, s := range subs {
+	for _, s := range p.subscribers() {
 		s.mu.Lock()
 		t, ok := s.out[kind], s.has[kind]
 		s.mu.Unlock()

@@ -21,6 +21,7 @@ import (
 	"github.com/pion/dtls/v3"
 	"github.com/pion/ice/v4"
 	"github.com/pion/interceptor"
+	"github.com/pion/interceptor/pkg/twcc"
 	"github.com/pion/webrtc/v4"
 
 	"github.com/parley-rtc/parley/server/protocol"
@@ -44,6 +45,7 @@ type Config struct {
 type SFU struct {
 	pubAPI   *webrtc.API // publishers' PeerConnections
 	subAPI   *webrtc.API // subscribers'
+	down     *downlinkHub
 	mux      ice.UDPMux
 	batch    *batchConn // nil when Conn is not a *net.UDPConn
 	conn     net.PacketConn
@@ -104,11 +106,12 @@ func New(cfg Config) (*SFU, error) {
 
 	// Publishers' and subscribers' PeerConnections negotiate the same
 	// codecs, feedback and header extensions, but only the publishers'
-	// run pion's interceptors (NACK generator, receiver reports, stats,
-	// congestion feedback: what a receiving side needs). A subscriber's
-	// sends go straight to SRTP: the SFU counts them itself, answers NACKs
-	// from each track's packet cache (fanout.go) and forwards sender
-	// reports (reports.go).
+	// run pion's receiving interceptors (NACK generator, receiver reports,
+	// stats, congestion feedback). A subscriber's sends get a
+	// transport-wide sequence number and are recorded by its downlink
+	// estimator (downlink.go), then go to SRTP: the SFU counts them
+	// itself, answers NACKs from each track's packet cache (fanout.go) and
+	// forwards sender reports (reports.go).
 	pubMedia, reg, err := mediaEngine(lf)
 	if err != nil {
 		return nil, err
@@ -143,7 +146,21 @@ func New(cfg Config) (*SFU, error) {
 		}
 	}
 	s.pubAPI = webrtc.NewAPI(webrtc.WithMediaEngine(pubMedia), webrtc.WithInterceptorRegistry(reg), webrtc.WithSettingEngine(se))
-	s.subAPI = webrtc.NewAPI(webrtc.WithMediaEngine(subMedia), webrtc.WithInterceptorRegistry(&interceptor.Registry{}),
+	if s.down, err = newDownlinkHub(); err != nil {
+		_ = s.mux.Close()
+		return nil, err
+	}
+	// Interceptors see outgoing packets last registered first: the
+	// estimator records each packet after its sequence number is stamped.
+	subReg := &interceptor.Registry{}
+	subReg.Add(s.down.factory)
+	stamp, err := twcc.NewHeaderExtensionInterceptor()
+	if err != nil {
+		_ = s.mux.Close()
+		return nil, err
+	}
+	subReg.Add(stamp)
+	s.subAPI = webrtc.NewAPI(webrtc.WithMediaEngine(subMedia), webrtc.WithInterceptorRegistry(subReg),
 		webrtc.WithSettingEngine(se))
 	return s, nil
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/pion/webrtc/v4"
@@ -17,6 +18,10 @@ type subscriber struct {
 	pub *publication
 	log *slog.Logger
 	pc  *webrtc.PeerConnection
+	// down estimates the player's downlink (downlink.go); nil if pion
+	// made no estimator.
+	down   *downlink
+	resent atomic.Uint32 // payload bytes retransmitted to the player, wrapping
 
 	mu       sync.Mutex
 	closed   bool        // set before the server closes pc
@@ -27,11 +32,11 @@ type subscriber struct {
 }
 
 func newSubscriber(p *publication, params PlayParams) (*subscriber, error) {
-	pc, err := p.sfu.subAPI.NewPeerConnection(webrtc.Configuration{})
+	pc, down, err := p.sfu.down.newPeerConnection(p.sfu.subAPI)
 	if err != nil {
 		return nil, protocol.Errorf(protocol.ErrInternal, "new PeerConnection: "+err.Error())
 	}
-	s := &subscriber{pub: p, log: params.Log, pc: pc}
+	s := &subscriber{pub: p, log: params.Log, pc: pc, down: down}
 	pc.OnConnectionStateChange(func(st webrtc.PeerConnectionState) {
 		s.log.Debug("subscriber connection", "state", st.String())
 		switch {
@@ -99,6 +104,7 @@ func (s *subscriber) readRTCP(sender *webrtc.RTPSender, t *fanout) {
 	buf := make([]byte, 1500)
 	scratch := make([]byte, maxPayload)
 	var seqs []uint16
+	var log resendLog
 	for {
 		n, _, err := sender.Read(buf)
 		if err != nil {
@@ -115,10 +121,39 @@ func (s *subscriber) readRTCP(sender *webrtc.RTPSender, t *fanout) {
 				break
 			}
 			s.pub.sfu.cnt.nacked.Add(uint64(len(seqs)))
-			t.resend(ssrc, seqs, scratch)
+			_, octets := t.resend(ssrc, log.filter(time.Now(), seqs), scratch)
+			s.resent.Add(uint32(octets))
 		}
 		s.answerRRTR(buf[:n], time.Now())
 	}
+}
+
+// resendHold is how long after resending a packet to a player the server
+// ignores further NACKs for it: the player repeats its NACKs every 20 ms
+// until the packet arrives, and each repeat while the retransmission is on
+// its way would send another copy down a link that is likely congested.
+const resendHold = 100 * time.Millisecond
+
+// resendLog remembers when one of a player's senders last resent each
+// packet. Only that sender's RTCP reader uses it.
+type resendLog struct {
+	seq [videoCacheSize]uint16
+	at  [videoCacheSize]time.Time
+}
+
+// filter keeps, in place, the packets of seqs not resent within
+// resendHold of now and notes them as resent now.
+func (l *resendLog) filter(now time.Time, seqs []uint16) []uint16 {
+	keep := seqs[:0]
+	for _, seq := range seqs {
+		i := int(seq) % len(l.seq)
+		if l.seq[i] == seq && !l.at[i].IsZero() && now.Sub(l.at[i]) < resendHold {
+			continue
+		}
+		l.seq[i], l.at[i] = seq, now
+		keep = append(keep, seq)
+	}
+	return keep
 }
 
 // wantsKeyframe scans a compound RTCP packet for a PLI or FIR without

@@ -80,14 +80,30 @@ func (p *rateProbe) window(d time.Duration) (kbps float64, stall time.Duration) 
 }
 
 // TestBandwidthCap: the publisher's link is capped at 300 kbit/s for 20 s,
-// then freed. The send rate follows the cap within 5 s (from then on it
-// averages under the cap, and no second goes past half as much again: the
-// estimator's sawtooth probes a little above). The picture never stops for
-// more than a second, at the onset (while the estimate comes down through
-// the losses) or after (docs/media.md, Congestion control). Within 10 s of
-// the cap's end the rate climbs a quarter past its capped average.
+// then freed (capCall).
 func TestBandwidthCap(t *testing.T) {
 	c := startCallWith(t, netsim.Link{}, func(a *engine.Engine) { noisySource(t, a, false) })
+	capCall(t, c, c.link)
+}
+
+// TestPlayerDownlinkCap: the player's link is capped at 300 kbit/s for 20 s,
+// then freed, the publisher's left free (capCall). The server estimates the
+// player's downlink and the publisher keeps under it (docs/media.md,
+// Players' downlinks).
+func TestPlayerDownlinkCap(t *testing.T) {
+	c := startCallWith(t, netsim.Link{}, func(a *engine.Engine) { noisySource(t, a, false) })
+	capCall(t, c, c.down)
+}
+
+// capCall caps link at 300 kbit/s for 20 s, then frees it. The publisher's
+// send rate follows the cap within 5 s (from then on it averages under the
+// cap, and no second goes past half as much again: the estimator's sawtooth
+// probes a little above). The picture never stops for more than a second,
+// at the onset (while the estimate comes down through the losses) or after
+// (docs/media.md, Congestion control). Within 10 s of the cap's end the
+// rate climbs a quarter past its capped average.
+func capCall(t *testing.T, c *call, link *netsim.Conn) {
+	t.Helper()
 	c.waitFrames(t)
 	p := newRateProbe(c)
 	time.Sleep(3 * time.Second)
@@ -98,7 +114,7 @@ func TestBandwidthCap(t *testing.T) {
 	}
 
 	const capKbps = 300
-	c.link.Set(netsim.Link{RateBps: capKbps * 1000})
+	link.Set(netsim.Link{RateBps: capKbps * 1000})
 	var onset, worst time.Duration
 	var sum float64
 	for i := range 20 {
@@ -127,7 +143,7 @@ func TestBandwidthCap(t *testing.T) {
 		t.Errorf("the picture stopped for %v 2 s or more into the cap, want at most 1 s", worst)
 	}
 
-	c.link.Set(netsim.Link{})
+	link.Set(netsim.Link{})
 	climb := avg * 5 / 4
 	for i := range 10 {
 		kbps, _ := p.window(time.Second)

@@ -33,10 +33,11 @@ func TestMain(m *testing.M) {
 	goleak.VerifyTestMain(m)
 }
 
-// call is a publisher A behind an impaired link and a player B on a clean
-// one, through a real server.
+// call is a publisher A behind an impaired link and a player B, through a
+// real server. B's link is clean unless a test impairs it.
 type call struct {
-	link  *netsim.Conn
+	link  *netsim.Conn // A's
+	down  *netsim.Conn // B's
 	a, b  *engine.Engine
 	view  *render.View
 	pix   []byte // the view's pixels, viewW x viewH RGBA
@@ -92,13 +93,16 @@ func startCallOpts(t *testing.T, link netsim.Link, o callOpts) *call {
 	if c.link, err = netsim.Listen(link, o.seed); err != nil {
 		t.Fatal(err)
 	}
+	if c.down, err = netsim.Listen(netsim.Link{}, o.seed+1); err != nil {
+		t.Fatal(err)
+	}
 	logins := make(chan string, 4)
 	c.a = newEngine(t, s.URL(), c.link, o.without, func(ev engine.Event) {
 		if ev.Kind == engine.EventRoomStateChanged && ev.Reason == engine.RoomLogined {
 			logins <- "a"
 		}
 	})
-	c.b = newEngine(t, s.URL(), nil, engine.Mechanisms{}, func(ev engine.Event) {
+	c.b = newEngine(t, s.URL(), c.down, engine.Mechanisms{}, func(ev engine.Event) {
 		c.mu.Lock()
 		c.evB = append(c.evB, ev)
 		c.mu.Unlock()
