@@ -60,16 +60,17 @@ const keyframeFactor = 4
 var (
 	vp8 = webrtc.RTPCodecParameters{RTPCodecCapability: webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeVP8,
 		ClockRate: 90000, RTCPFeedback: []webrtc.RTCPFeedback{{Type: "nack"}, {Type: "nack", Parameter: "pli"},
-			{Type: "ccm", Parameter: "fir"}}}, PayloadType: 96}
+			{Type: "ccm", Parameter: "fir"}, {Type: "transport-cc"}}}, PayloadType: 96}
 	opus = webrtc.RTPCodecParameters{RTPCodecCapability: webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeOpus,
 		ClockRate: 48000, Channels: 2, SDPFmtpLine: "minptime=10;useinbandfec=1"}, PayloadType: 111}
 )
 
 // newAPI is the tool's pion: VP8 and Opus, loopback UDP only, and of the
-// interceptors only NACK (generator and responder) and RTCP reports (sender
-// and receiver): what a real client's media stack answers to, without the
-// statistics and congestion feedback whose CPU the tool would only spend on
-// itself.
+// interceptors only NACK (generator and responder), RTCP reports (sender
+// and receiver) and transport-wide congestion feedback on what it receives:
+// what a real client's media stack answers to (the server estimates each
+// player's downlink from that feedback), without the statistics whose CPU
+// the tool would only spend on itself.
 func newAPI() (*webrtc.API, error) {
 	m := &webrtc.MediaEngine{}
 	if err := m.RegisterCodec(vp8, webrtc.RTPCodecTypeVideo); err != nil {
@@ -83,6 +84,9 @@ func newAPI() (*webrtc.API, error) {
 		return nil, err
 	}
 	if err := webrtc.ConfigureRTCPReports(reg); err != nil {
+		return nil, err
+	}
+	if err := webrtc.ConfigureTWCCSender(m, reg); err != nil {
 		return nil, err
 	}
 	se := webrtc.SettingEngine{}

@@ -1,12 +1,10 @@
 package sfu
 
 import (
+	"encoding/binary"
 	"sync"
 	"time"
 
-	"github.com/pion/interceptor"
-	"github.com/pion/interceptor/pkg/cc"
-	"github.com/pion/interceptor/pkg/gcc"
 	"github.com/pion/rtcp"
 	"github.com/pion/webrtc/v4"
 
@@ -15,15 +13,17 @@ import (
 
 // Downlink congestion control (docs/media.md, Players' downlinks). The
 // server stamps a transport-wide sequence number on every packet it sends a
-// player, and the player's engine (or browser) answers with transport-wide
-// feedback; each player's PeerConnection runs pion's send-side estimator on
-// it, under the same rule as a publisher's uplink (engine/bwe). A stream is
+// player (twcc.go), and the player's engine (or browser) answers with
+// transport-wide feedback; each player's downlink is estimated from it, by
+// GCC's delay-based detector (overuse.go) and the loss the feedback shows,
+// under the same rule as a publisher's uplink (engine/bwe). A stream is
 // forwarded as it was published — one encoding for every player — so each
 // publication sends its publisher, as a REMB, the lowest of its players'
-// estimates, and the publisher's encoder keeps under it (engine/estimator.go):
-// a player on a narrow link slows the stream it plays rather than losing
-// most of it. Estimates never go far above what the stream sends (a player
-// of a quiet stream has shown nothing about its link).
+// estimates, and the publisher's encoder keeps under it
+// (engine/estimator.go): a player on a narrow link slows the stream it
+// plays rather than losing most of it. Estimates never go far above what
+// the stream sends (a player of a quiet stream has shown nothing about its
+// link).
 const (
 	// rembEvery is how often a publication repeats its REMB; a lower
 	// figure goes out at once. Publishers drop a cap 2 s after the last.
@@ -34,69 +34,104 @@ const (
 	downlinkHeadroom = 1.5
 	downlinkFloor    = 600_000
 	rateTicks        = int(time.Second / bwe.Tick)
+	// A delay-based decrease goes to decreaseTo × what the player
+	// received, at most once per decreaseEvery (about a round trip and
+	// the detector's reaction: the next decrease must see the last one's
+	// effect).
+	decreaseTo    = 0.85
+	decreaseEvery = 300 * time.Millisecond
 )
 
-// downlink is pion's estimator on one player's PeerConnection, with the
-// rule. Its packets go out as the server forwards them: no pacing.
+// downlink is one player's PeerConnection's estimate.
 type downlink struct {
-	*gcc.SendSideBWE
-	mu     sync.Mutex
-	rule   *bwe.Rule
+	sender twccSender
+
+	mu         sync.Mutex
+	rule       *bwe.Rule
+	det        *overuse
+	fed        bool // feedback has come: until then the estimate means nothing
+	lost, seen int  // packets feedback reported since the last tick
+	loss       float64
+	decreaseAt time.Time
+	acks       []ack // scratch
+	symbols    []uint8
+
 	resent rateWindow // retransmissions to the player; only downlinkLoop uses it
 }
 
-func newDownlink() (*downlink, error) {
-	pion, err := gcc.NewSendSideBWE(gcc.SendSideBWEInitialBitrate(downlinkFloor),
-		gcc.SendSideBWEMinBitrate(bwe.MinBitrate), gcc.SendSideBWEPacer(gcc.NewNoOpPacer()))
-	if err != nil {
-		return nil, err
-	}
-	return &downlink{SendSideBWE: pion, rule: bwe.NewRule(bwe.MinBitrate, downlinkFloor, time.Now())}, nil
+func newDownlink() *downlink {
+	return &downlink{rule: bwe.NewRule(bwe.MinBitrate, downlinkFloor, time.Now()), det: newOveruse()}
 }
 
-// WriteRTCP notes when transport-wide feedback arrives and hands the
-// packets to pion's estimator.
-func (d *downlink) WriteRTCP(pkts []rtcp.Packet, attrs interceptor.Attributes) error {
-	for _, p := range pkts {
-		if _, ok := p.(*rtcp.TransportLayerCC); ok {
-			d.mu.Lock()
-			d.rule.Feedback(time.Now())
-			d.mu.Unlock()
-			break
+// feedback reads the transport-wide feedback in a compound RTCP packet
+// that arrived at now.
+func (d *downlink) feedback(b []byte, now time.Time) {
+	for len(b) >= 4 {
+		n := (int(binary.BigEndian.Uint16(b[2:4])) + 1) * 4
+		if n > len(b) {
+			return
 		}
+		const transportFeedback = 205
+		if b[1] == transportFeedback && b[0]&0x1f == 15 {
+			d.take(b[:n], now)
+		}
+		b = b[n:]
 	}
-	return d.SendSideBWE.WriteRTCP(pkts, attrs)
 }
 
-// update applies the rule to pion's latest figures at now, the estimate
-// held under limit, and returns it in bits per second.
-func (d *downlink) update(now time.Time, limit int) int {
-	delay, loss, state := bwe.Stats(d.SendSideBWE.GetStats())
+func (d *downlink) take(fb []byte, now time.Time) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	d.rule.SetMax(limit)
-	return d.rule.Apply(now, delay, loss, state)
+	acks, symbols, ok := d.sender.acks(d.acks[:0], fb, d.symbols)
+	d.acks, d.symbols = acks, symbols
+	if !ok {
+		return
+	}
+	d.fed = true
+	d.rule.Feedback(now)
+	for _, a := range acks {
+		d.seen++
+		if a.lost {
+			d.lost++
+		}
+	}
+	d.det.add(acks)
 }
 
-// downlinkHub hands each player's PeerConnection the estimator pion made
-// for it: pion builds a PeerConnection's interceptors inside
-// NewPeerConnection and names the estimator in a callback, so players'
+// update applies the rule at now to what feedback showed since the last
+// tick, the estimate held under limit, and returns it in bits per second;
+// ok is false until the player's first feedback.
+func (d *downlink) update(now time.Time, limit int) (bps int, ok bool) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.seen > 0 {
+		d.loss = float64(d.lost) / float64(d.seen)
+		d.lost, d.seen = 0, 0
+	}
+	overused, sig := d.det.taken()
+	state, delay := "increase", 1 // the rule climbs from where it is
+	switch {
+	case overused && now.Sub(d.decreaseAt) >= decreaseEvery:
+		if rate := d.det.receivedBps(); rate > 0 {
+			state, delay = "decrease", int(decreaseTo*float64(rate))
+			d.decreaseAt = now
+		} else {
+			state = "hold"
+		}
+	case overused || sig != normal:
+		state = "hold"
+	}
+	d.rule.SetMax(limit)
+	return d.rule.Apply(now, delay, d.loss, state), d.fed
+}
+
+// downlinkHub hands each player's PeerConnection its downlink: pion builds
+// a PeerConnection's interceptors inside NewPeerConnection, where the
+// stamping interceptor's factory makes the downlink, so players'
 // PeerConnections are created one at a time under mu.
 type downlinkHub struct {
-	factory *cc.InterceptorFactory
-	mu      sync.Mutex
-	last    *downlink
-}
-
-func newDownlinkHub() (*downlinkHub, error) {
-	h := &downlinkHub{}
-	f, err := cc.NewInterceptor(func() (cc.BandwidthEstimator, error) { return newDownlink() })
-	if err != nil {
-		return nil, err
-	}
-	f.OnNewPeerConnection(func(_ string, est cc.BandwidthEstimator) { h.last, _ = est.(*downlink) })
-	h.factory = f
-	return h, nil
+	mu   sync.Mutex
+	last *downlink
 }
 
 func (h *downlinkHub) newPeerConnection(api *webrtc.API) (*webrtc.PeerConnection, *downlink, error) {
@@ -149,9 +184,12 @@ func (p *publication) downlinkLoop() {
 		// server retransmits to it, as an encoder's is (engine/encode.go).
 		low := 0
 		for _, s := range p.subscribers() {
-			if s.down != nil {
-				est := s.down.update(now, limit)
-				share := max(est-s.down.resent.add(s.resent.Load()), bwe.MinBitrate)
+			if s.down == nil {
+				continue
+			}
+			resent := s.down.resent.add(s.resent.Load())
+			if est, ok := s.down.update(now, limit); ok {
+				share := max(est-resent, bwe.MinBitrate)
 				if low == 0 || share < low {
 					low = share
 				}

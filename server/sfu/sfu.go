@@ -21,7 +21,6 @@ import (
 	"github.com/pion/dtls/v3"
 	"github.com/pion/ice/v4"
 	"github.com/pion/interceptor"
-	"github.com/pion/interceptor/pkg/twcc"
 	"github.com/pion/webrtc/v4"
 
 	"github.com/parley-rtc/parley/server/protocol"
@@ -146,20 +145,9 @@ func New(cfg Config) (*SFU, error) {
 		}
 	}
 	s.pubAPI = webrtc.NewAPI(webrtc.WithMediaEngine(pubMedia), webrtc.WithInterceptorRegistry(reg), webrtc.WithSettingEngine(se))
-	if s.down, err = newDownlinkHub(); err != nil {
-		_ = s.mux.Close()
-		return nil, err
-	}
-	// Interceptors see outgoing packets last registered first: the
-	// estimator records each packet after its sequence number is stamped.
+	s.down = &downlinkHub{}
 	subReg := &interceptor.Registry{}
-	subReg.Add(s.down.factory)
-	stamp, err := twcc.NewHeaderExtensionInterceptor()
-	if err != nil {
-		_ = s.mux.Close()
-		return nil, err
-	}
-	subReg.Add(stamp)
+	subReg.Add(twccStampFactory{s.down})
 	s.subAPI = webrtc.NewAPI(webrtc.WithMediaEngine(subMedia), webrtc.WithInterceptorRegistry(subReg),
 		webrtc.WithSettingEngine(se))
 	return s, nil

@@ -124,6 +124,9 @@ func (s *subscriber) readRTCP(sender *webrtc.RTPSender, t *fanout) {
 			_, octets := t.resend(ssrc, log.filter(time.Now(), seqs), scratch)
 			s.resent.Add(uint32(octets))
 		}
+		if s.down != nil {
+			s.down.feedback(buf[:n], time.Now())
+		}
 		s.answerRRTR(buf[:n], time.Now())
 	}
 }
