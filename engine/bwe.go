@@ -16,7 +16,9 @@ import (
 // transport-wide feedback on the publisher's packets). Its target drives
 // the video encoder: when the uplink narrows the stream goes on at a lower
 // rate, and lower frame rate, rather than queueing and losing into a stall.
-// Players' PeerConnections, which only receive, run no estimator.
+// Players' PeerConnections, which only receive, run no estimator: the
+// server estimates each player's downlink and caps the publisher with a
+// REMB (server/sfu/downlink.go; estimator.go).
 
 // Estimator limits, in bits per second, beside the configured bitrate.
 const (

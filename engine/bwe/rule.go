@@ -103,6 +103,19 @@ func (r *Rule) SetMax(bps int) {
 	r.ceiling = min(r.ceiling, r.max)
 }
 
+// Follow moves the maximum to bps like SetMax, for a sender whose rate is
+// not its own to choose (a server forwarding a stream): its maximum follows
+// what the stream sends. A rule at its maximum has shown no narrower link
+// below it, so it goes up with a higher maximum at once.
+func (r *Rule) Follow(bps int) {
+	bps = max(bps, r.min)
+	if r.target >= r.max && bps > r.max {
+		r.delay, r.ceiling, r.target = bps, bps, bps
+	}
+	r.SetMax(bps)
+	r.target = min(r.target, r.max)
+}
+
 // Stats reads what Apply takes from pion's estimator's GetStats.
 func Stats(st map[string]any) (delay int, loss float64, state string) {
 	delay, _ = st["delayTargetBitrate"].(int)

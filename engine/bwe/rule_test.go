@@ -155,3 +155,23 @@ func TestRuleFollowsTheConfiguredMaximum(t *testing.T) {
 		t.Errorf("target %d after the maximum went down to 400000", got)
 	}
 }
+
+// A rule that follows a stream's rate goes up with it while nothing held
+// it back, and after a cut climbs by its own rules, not with the maximum.
+func TestRuleFollowsAStreamsRate(t *testing.T) {
+	e := testRule(600_000)
+	e.Follow(2_000_000)
+	if e.Target() != 2_000_000 {
+		t.Fatalf("target %d after an unconstrained maximum rose to 2000000", e.Target())
+	}
+	at := feed(e, time.Unix(0, 0), Tick, func(int) (int, float64, string) { return 500_000, 0, "decrease" })
+	e.Follow(3_000_000)
+	feed(e, at, Tick, func(int) (int, float64, string) { return 1, 0, "increase" })
+	if got := e.Target(); got > 600_000 {
+		t.Errorf("target %d a tick after a decrease to 500000 and a higher maximum, want a gentle climb", got)
+	}
+	e.Follow(400_000)
+	if got := e.Target(); got != 400_000 {
+		t.Errorf("target %d after the maximum fell to 400000", got)
+	}
+}

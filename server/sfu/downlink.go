@@ -21,9 +21,11 @@ import (
 // publication sends its publisher, as a REMB, the lowest of its players'
 // estimates, and the publisher's encoder keeps under it
 // (engine/estimator.go): a player on a narrow link slows the stream it
-// plays rather than losing most of it. Estimates never go far above what
-// the stream sends (a player of a quiet stream has shown nothing about its
-// link).
+// plays rather than losing most of it. An estimate's maximum follows what
+// the stream sends (half as much again, at least downlinkFloor): a player
+// whose estimate is at that maximum has shown no link narrower than the
+// stream, and while no player has, no REMB goes out and the publisher's
+// own estimate rules.
 const (
 	// rembEvery is how often a publication repeats its REMB; a lower
 	// figure goes out at once. Publishers drop a cap 2 s after the last.
@@ -40,6 +42,9 @@ const (
 	// effect).
 	decreaseTo    = 0.85
 	decreaseEvery = 300 * time.Millisecond
+	// feedbackStale is how long a player may send no feedback before its
+	// estimate stops counting (its link is down, or it is gone).
+	feedbackStale = time.Second
 )
 
 // downlink is one player's PeerConnection's estimate.
@@ -50,8 +55,8 @@ type downlink struct {
 	rule       *bwe.Rule
 	det        *overuse
 	fed        bool // feedback has come: until then the estimate means nothing
-	lost, seen int  // packets feedback reported since the last tick
-	loss       float64
+	fedAt      time.Time
+	lost, seen int // packets feedback reported since the last tick
 	decreaseAt time.Time
 	acks       []ack // scratch
 	symbols    []uint8
@@ -87,7 +92,7 @@ func (d *downlink) take(fb []byte, now time.Time) {
 	if !ok {
 		return
 	}
-	d.fed = true
+	d.fed, d.fedAt = true, now
 	d.rule.Feedback(now)
 	for _, a := range acks {
 		d.seen++
@@ -99,15 +104,18 @@ func (d *downlink) take(fb []byte, now time.Time) {
 }
 
 // update applies the rule at now to what feedback showed since the last
-// tick, the estimate held under limit, and returns it in bits per second;
-// ok is false until the player's first feedback.
+// tick, the estimate's maximum following limit, and returns the estimate
+// in bits per second; ok is false while the player's feedback is missing
+// (none yet, or none for feedbackStale: its estimate is stale).
 func (d *downlink) update(now time.Time, limit int) (bps int, ok bool) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if d.seen > 0 {
-		d.loss = float64(d.lost) / float64(d.seen)
-		d.lost, d.seen = 0, 0
+	if d.seen == 0 {
+		d.rule.Follow(limit)
+		return d.rule.Target(), d.fed && now.Sub(d.fedAt) < feedbackStale
 	}
+	loss := float64(d.lost) / float64(d.seen)
+	d.lost, d.seen = 0, 0
 	overused, sig := d.det.taken()
 	state, delay := "increase", 1 // the rule climbs from where it is
 	switch {
@@ -121,8 +129,8 @@ func (d *downlink) update(now time.Time, limit int) (bps int, ok bool) {
 	case overused || sig != normal:
 		state = "hold"
 	}
-	d.rule.SetMax(limit)
-	return d.rule.Apply(now, delay, d.loss, state), d.fed
+	d.rule.Follow(limit)
+	return d.rule.Apply(now, delay, loss, state), true
 }
 
 // downlinkHub hands each player's PeerConnection its downlink: pion builds
@@ -182,13 +190,15 @@ func (p *publication) downlinkLoop() {
 		limit := max(int(float64(fwd)*downlinkHeadroom), downlinkFloor)
 		// A player's share of the stream is its estimate less what the
 		// server retransmits to it, as an encoder's is (engine/encode.go).
+		// Only players whose estimate is under its maximum count: the
+		// others have shown no link narrower than the stream.
 		low := 0
 		for _, s := range p.subscribers() {
 			if s.down == nil {
 				continue
 			}
 			resent := s.down.resent.add(s.resent.Load())
-			if est, ok := s.down.update(now, limit); ok {
+			if est, ok := s.down.update(now, limit); ok && est < limit {
 				share := max(est-resent, bwe.MinBitrate)
 				if low == 0 || share < low {
 					low = share
