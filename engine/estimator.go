@@ -29,6 +29,7 @@ type estimator struct {
 	remoteAt time.Time
 	onChange func(int)
 
+	kick chan struct{} // cap 1: update now
 	done chan struct{}
 	wg   sync.WaitGroup
 }
@@ -51,7 +52,7 @@ func newEstimator(maxBps int, p *pacer, cwnd bool) (*estimator, error) {
 		return nil, err
 	}
 	e := &estimator{SendSideBWE: pion, pacer: p, flight: newInflight(), cwnd: cwnd,
-		rule: bwe.NewRule(bweMinBitrate, maxBps, time.Now()), target: maxBps, pushed: maxBps, done: make(chan struct{})}
+		rule: bwe.NewRule(bweMinBitrate, maxBps, time.Now()), target: maxBps, pushed: maxBps, kick: make(chan struct{}, 1), done: make(chan struct{})}
 	e.wg.Add(1)
 	go e.run()
 	return e, nil
@@ -73,6 +74,8 @@ func (e *estimator) run() {
 			return
 		case now := <-tick.C:
 			e.update(now)
+		case <-e.kick:
+			e.update(time.Now())
 		}
 	}
 }
@@ -110,11 +113,20 @@ func (e *estimator) feedback(now time.Time) {
 }
 
 // capAt records the server's estimate of its players' downlinks (a REMB),
-// which caps the target from the next tick until remoteFor after the last.
+// which caps the target until remoteFor after the last. A cap below the
+// target applies at once (the estimator's goroutine updates now), a higher
+// one from the next tick.
 func (e *estimator) capAt(now time.Time, bps int) {
 	e.mu.Lock()
 	e.remote, e.remoteAt = bps, now
+	lower := bps < e.target
 	e.mu.Unlock()
+	if lower {
+		select {
+		case e.kick <- struct{}{}:
+		default:
+		}
+	}
 }
 
 // update folds in pion's latest figures and reports a new target.

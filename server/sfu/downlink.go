@@ -42,6 +42,10 @@ const (
 	// effect).
 	decreaseTo    = 0.85
 	decreaseEvery = 300 * time.Millisecond
+	// Loss above congestedLoss with a queue of congestedQueue µs standing
+	// (one-way delay above the link's least) is congestion.
+	congestedLoss  = 0.1
+	congestedQueue = 20_000
 	// feedbackStale is how long a player may send no feedback before its
 	// estimate stops counting (its link is down, or it is gone).
 	feedbackStale = time.Second
@@ -64,8 +68,8 @@ type downlink struct {
 	resent rateWindow // retransmissions to the player; only downlinkLoop uses it
 }
 
-func newDownlink() *downlink {
-	return &downlink{rule: bwe.NewRule(bwe.MinBitrate, downlinkFloor, time.Now()), det: newOveruse()}
+func newDownlink(now time.Time) *downlink {
+	return &downlink{rule: bwe.NewRule(bwe.MinBitrate, downlinkFloor, now), det: newOveruse()}
 }
 
 // feedback reads the transport-wide feedback in a compound RTCP packet
@@ -116,16 +120,28 @@ func (d *downlink) update(now time.Time, limit int) (bps int, ok bool) {
 	}
 	loss := float64(d.lost) / float64(d.seen)
 	d.lost, d.seen = 0, 0
+	rate := d.det.receivedBps()
+	if t := d.rule.Target(); rate > 0 && t > 0 {
+		// What arrived measures the link better than what was lost of a
+		// burst sent before the link narrowed: no loss cut goes below
+		// decreaseTo × it (at a 300 kbit/s cap's onset, the loss alone
+		// cut to the floor, half the link).
+		loss = min(loss, max(1-decreaseTo*float64(rate)/float64(t), 0))
+	}
 	overused, sig := d.det.taken()
+	// Loss over a standing queue is congestion as surely as a growing
+	// queue: a link that narrowed under the stream stays full at a
+	// constant delay, which the detector no longer sees as overuse, while
+	// loss alone cuts slowly (random loss must not ratchet the rate down).
+	// What arrives then is what the link carries, so each tick of it
+	// decreases to decreaseTo × that, without waiting decreaseEvery.
+	congested := loss > congestedLoss && d.det.queueDelay() > congestedQueue
 	state, delay := "increase", 1 // the rule climbs from where it is
+	lower := int(decreaseTo * float64(rate))
 	switch {
-	case overused && now.Sub(d.decreaseAt) >= decreaseEvery:
-		if rate := d.det.receivedBps(); rate > 0 {
-			state, delay = "decrease", int(decreaseTo*float64(rate))
-			d.decreaseAt = now
-		} else {
-			state = "hold"
-		}
+	case lower > 0 && lower < d.rule.Target() && (congested || (overused && now.Sub(d.decreaseAt) >= decreaseEvery)):
+		state, delay = "decrease", lower
+		d.decreaseAt = now
 	case overused || sig != normal:
 		state = "hold"
 	}

@@ -88,7 +88,7 @@ func (f *fanout) write(h *rtp.Header, payload []byte) {
 
 // resend sends the cached packets a subscriber's NACK names again, to that
 // subscriber only; buf is the caller's scratch space. It returns how many
-// it found and their payload bytes.
+// it sent and their payload bytes.
 func (f *fanout) resend(ssrc uint32, seqs []uint16, buf []byte) (found, octets int) {
 	var b *binding
 	bs := *f.bindings.Load()

@@ -21,7 +21,15 @@ const (
 	thresholdDown  = 0.039
 	thresholdMin   = 6.0
 	thresholdMax   = 600.0
-	receiveWindow  = 500_000 // µs of arrivals the received rate is measured over
+	// receiveWindow is the µs of arrivals the received rate is measured
+	// over: short, so that a decrease at a link's narrowing goes to what
+	// gets through now rather than to a mean with the free link before
+	// (a decrease comes with a standing queue, whose arrivals are spaced
+	// by the link).
+	receiveWindow = 200_000
+	// baseSeconds is how long the least one-way delay is remembered: the
+	// link's delay without a queue.
+	baseSeconds = 10
 )
 
 // signal is what the detector last concluded.
@@ -59,6 +67,14 @@ type overuse struct {
 	signal      signal
 	overuseSeen bool // an overuse since taken()
 
+	// one-way delays (the two hosts' clocks' offset included), µs: the
+	// least in each of the last baseSeconds seconds of arrivals, and the
+	// latest, for the queue standing on the link
+	owdMin  [baseSeconds]int64
+	owdSec  int64 // the arrival second owdMin[owdSlot] is for
+	owdSlot int
+	owdLast int64
+
 	// received packets' arrivals and sizes for the received rate
 	recvAt    [512]int64
 	recvSize  [512]int32
@@ -76,6 +92,7 @@ func (o *overuse) add(acks []ack) {
 			continue
 		}
 		o.received(a.arrival, a.size)
+		o.oneWay(a.arrival, a.arrival-a.sent/1000)
 		switch {
 		case !o.open:
 			o.groupFirst, o.groupSent, o.groupArrival, o.open = a.sent, a.sent, a.arrival, true
@@ -159,6 +176,38 @@ func (o *overuse) detect(trend, sendDelta float64, now int64) {
 		o.threshold = math.Min(math.Max(o.threshold+k*(abs-o.threshold)*dt, thresholdMin), thresholdMax)
 	}
 	o.lastAdapt = now
+}
+
+// oneWay notes a packet's one-way delay owd, arrived at at.
+func (o *overuse) oneWay(at, owd int64) {
+	sec := at / 1e6
+	if o.owdSec == 0 {
+		o.owdSec = sec
+		for i := range o.owdMin {
+			o.owdMin[i] = math.MaxInt64
+		}
+	}
+	for n := 0; sec > o.owdSec && n < baseSeconds; n++ {
+		o.owdSec++
+		o.owdSlot = (o.owdSlot + 1) % baseSeconds
+		o.owdMin[o.owdSlot] = math.MaxInt64
+	}
+	o.owdSec = max(o.owdSec, sec)
+	o.owdMin[o.owdSlot] = min(o.owdMin[o.owdSlot], owd)
+	o.owdLast = owd
+}
+
+// queueDelay is how much longer the latest packet took than the quickest
+// of the last baseSeconds: the queue standing on the link, in µs.
+func (o *overuse) queueDelay() int64 {
+	base := int64(math.MaxInt64)
+	for _, m := range o.owdMin {
+		base = min(base, m)
+	}
+	if base == math.MaxInt64 {
+		return 0
+	}
+	return o.owdLast - base
 }
 
 // received notes a packet's arrival for the received rate.

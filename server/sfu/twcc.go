@@ -136,7 +136,7 @@ func (t *twccSender) acks(dst []ack, b []byte, symbols []uint8) (_ []ack, _ []ui
 type twccStampFactory struct{ hub *downlinkHub }
 
 func (f twccStampFactory) NewInterceptor(string) (interceptor.Interceptor, error) {
-	d := newDownlink()
+	d := newDownlink(time.Now())
 	f.hub.last = d
 	return &twccStamp{down: d}, nil
 }
