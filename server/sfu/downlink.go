@@ -42,10 +42,13 @@ const (
 	// effect).
 	decreaseTo    = 0.85
 	decreaseEvery = 300 * time.Millisecond
-	// Loss above congestedLoss with a queue of congestedQueue µs standing
-	// (one-way delay above the link's least) is congestion.
-	congestedLoss  = 0.1
-	congestedQueue = 20_000
+	// Loss above congestedLoss over the last congestedTicks with a queue
+	// of congestedQueue µs standing (one-way delay above the link's least)
+	// is congestion. Random loss of a few percent passes 10 % in many a
+	// tick's few dozen packets; it rarely passes 20 % over three.
+	congestedLoss  = 0.2
+	congestedTicks = 3
+	congestedQueue = 30_000
 	// feedbackStale is how long a player may send no feedback before its
 	// estimate stops counting (its link is down, or it is gone).
 	feedbackStale = time.Second
@@ -61,9 +64,12 @@ type downlink struct {
 	fed        bool // feedback has come: until then the estimate means nothing
 	fedAt      time.Time
 	lost, seen int // packets feedback reported since the last tick
-	decreaseAt time.Time
-	acks       []ack // scratch
-	symbols    []uint8
+	// the last congestedTicks ticks' lost and reported packets
+	recentLost, recentSeen [congestedTicks]int
+	recentI                int
+	decreaseAt             time.Time
+	acks                   []ack // scratch
+	symbols                []uint8
 
 	resent rateWindow // retransmissions to the player; only downlinkLoop uses it
 }
@@ -119,6 +125,13 @@ func (d *downlink) update(now time.Time, limit int) (bps int, ok bool) {
 		return d.rule.Target(), d.fed && now.Sub(d.fedAt) < feedbackStale
 	}
 	loss := float64(d.lost) / float64(d.seen)
+	d.recentLost[d.recentI], d.recentSeen[d.recentI] = d.lost, d.seen
+	d.recentI = (d.recentI + 1) % congestedTicks
+	var recentLost, recentSeen int
+	for i := range congestedTicks {
+		recentLost += d.recentLost[i]
+		recentSeen += d.recentSeen[i]
+	}
 	d.lost, d.seen = 0, 0
 	rate := d.det.receivedBps()
 	if t := d.rule.Target(); rate > 0 && t > 0 {
@@ -135,7 +148,7 @@ func (d *downlink) update(now time.Time, limit int) (bps int, ok bool) {
 	// loss alone cuts slowly (random loss must not ratchet the rate down).
 	// What arrives then is what the link carries, so each tick of it
 	// decreases to decreaseTo × that, without waiting decreaseEvery.
-	congested := loss > congestedLoss && d.det.queueDelay() > congestedQueue
+	congested := float64(recentLost) > congestedLoss*float64(recentSeen) && d.det.queueDelay() > congestedQueue
 	state, delay := "increase", 1 // the rule climbs from where it is
 	lower := int(decreaseTo * float64(rate))
 	switch {

@@ -29,7 +29,7 @@ const (
 	receiveWindow = 200_000
 	// baseSeconds is how long the least one-way delay is remembered: the
 	// link's delay without a queue.
-	baseSeconds = 10
+	baseSeconds = 3
 )
 
 // signal is what the detector last concluded.

@@ -154,3 +154,32 @@ func capCall(t *testing.T, c *call, link *netsim.Conn) {
 	}
 	t.Errorf("the rate did not climb past %.0f kbit/s (a quarter past its capped average) within 10 s of the cap's end", climb)
 }
+
+// TestPlayerDownlinkLoss: 5 % random loss and 50 ± 10 ms each way on the
+// player's link, the publisher's free. The picture keeps 20 fps with at
+// most one freeze in the minute's half measured, and the server does not
+// take the loss for a narrow link: the publisher's rate stays within a
+// fifth of what it sent before (docs/media.md, Players' downlinks).
+func TestPlayerDownlinkLoss(t *testing.T) {
+	c := startCallWith(t, netsim.Link{}, func(a *engine.Engine) { noisySource(t, a, false) })
+	c.waitFrames(t)
+	p := newRateProbe(c)
+	time.Sleep(3 * time.Second)
+	before, _ := p.window(2 * time.Second)
+	c.down.Set(netsim.Link{Loss: 0.05, Delay: 50 * time.Millisecond, Jitter: 10 * time.Millisecond})
+	time.Sleep(5 * time.Second)
+	p.window(time.Millisecond) // restart the rate's window
+	fps, breaks, _ := c.measure(30 * time.Second)
+	after, _ := p.window(time.Millisecond)
+	t.Logf("player's link at 5%% loss, 50±10 ms: %.1f fps, %d freezes in 30 s; publisher sent %.0f kbit/s before, %.0f during",
+		fps, breaks, before, after)
+	if fps < 20 {
+		t.Errorf("%.1f fps rendered, want at least 20", fps)
+	}
+	if breaks > 1 {
+		t.Errorf("%d freezes in 30 s, want at most one", breaks)
+	}
+	if after < before*0.8 {
+		t.Errorf("the publisher sent %.0f kbit/s under the player's random loss, %.0f before: the loss was taken for a narrow link", after, before)
+	}
+}
