@@ -18,7 +18,7 @@
 #   make test-whip  WHIP and WHEP with third-party clients: Debian's simple-whip-client
 #                   publishes to parleyd for a native engine, Chromium plays through WHEP
 #   make web        rebuild the debug page's JavaScript (web/js) from web/src with tsc
-#   make test-network  real calls over impaired links (5 %/20 % loss, jitter, an outage)
+#   make test-network  real calls over impaired links (5 %/20 % loss, jitter, an outage, caps on either side)
 #   make netbench   the same links measured with Parley's weak-network mechanisms all on
 #                   and with each turned off; a table of medians (NETBENCH_RUNS, 3)
 #   make test-netns parleyd and two engines as processes on their own network
@@ -58,6 +58,7 @@ LOAD_SIGNAL_ARGS ?=
 BENCH_SFU_RUNS ?= 3
 BENCH_SFU_ARGS ?=
 NETBENCH_RUNS ?= 3
+NETBENCH_SCENARIOS ?=
 DEMO_ARGS ?=
 
 LIB := $(abspath $(BUILD))/libparley.so
@@ -110,15 +111,17 @@ test-network: cgo-include
 	PARLEY_NETWORK=1 $(GO) test -count=1 -v ./tests/network/
 
 # The weak-network benchmark (tests/network, TestNetbench): loss, heavy loss,
-# a bandwidth cap and an outage, each with Parley's mechanisms all on and
-# with NACK, congestion control, pacing, adaptation, the congestion window
-# or temporal layers turned off;
+# a bandwidth cap on the publisher's link and on the player's, and an outage,
+# each with Parley's mechanisms all on and with NACK, congestion control,
+# pacing, adaptation, the congestion window, temporal layers or the server's
+# downlink estimate turned off; NETBENCH_SCENARIOS (loss, heavyloss, cap,
+# downcap, outage; comma-separated, empty for all) picks links;
 # NETBENCH_RUNS runs, a markdown table of medians (docs/benchmarks.md).
-# About 11 minutes a run, hence the time limit of 20 minutes a run.
+# About 18 minutes a run, hence the time limit of 30 minutes a run.
 .PHONY: netbench
 netbench: cgo-include
-	PARLEY_NETBENCH=1 PARLEY_NETBENCH_RUNS=$(NETBENCH_RUNS) $(GO) test -count=1 -v \
-		-timeout $$(( $(NETBENCH_RUNS) * 20 + 10 ))m -run '^TestNetbench$$' ./tests/network/
+	PARLEY_NETBENCH=1 PARLEY_NETBENCH_RUNS=$(NETBENCH_RUNS) PARLEY_NETBENCH_SCENARIOS=$(NETBENCH_SCENARIOS) \
+		$(GO) test -count=1 -v -timeout $$(( $(NETBENCH_RUNS) * 30 + 10 ))m -run '^TestNetbench$$' ./tests/network/
 
 # Reconnection with real processes (tests/netns, docs/reconnection.md):
 # parleyd and two engines, each in its own network namespace joined to the

@@ -116,7 +116,8 @@ func (s *Server) Start(ctx context.Context) error {
 		_ = ln.Close()
 		return err
 	}
-	media, err := sfu.New(sfu.Config{Conn: udp, PublicIPs: s.cfg.PublicIPs, Logger: s.log})
+	media, err := sfu.New(sfu.Config{Conn: udp, PublicIPs: s.cfg.PublicIPs, Logger: s.log,
+		NoDownlinkEstimate: s.cfg.NoDownlinkEstimate})
 	if err != nil {
 		_ = ln.Close()
 		_ = udp.Close()

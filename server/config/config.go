@@ -68,6 +68,11 @@ type Config struct {
 	Limits Limits `json:"limits"`
 	// TLS, when set, makes the listener serve https and wss:// only.
 	TLS *TLS `json:"tls,omitempty"`
+	// NoDownlinkEstimate turns off the estimate of each player's
+	// downlink and the publishers' cap from it (docs/media.md, Players'
+	// downlinks): about 15 % less CPU per packet at large fan-outs, and a
+	// player on a link narrower than the stream loses much of it.
+	NoDownlinkEstimate bool `json:"no_downlink_estimate,omitempty"`
 }
 
 // TLS names the PEM files of the server's certificate (chain) and key.

@@ -35,12 +35,12 @@ func TestDev(t *testing.T) {
 }
 
 func TestParseGood(t *testing.T) {
-	c, err := Parse([]byte(`{"listen":"0.0.0.0:9000","udp_port":9001,"public_ips":["203.0.113.7"],
+	c, err := Parse([]byte(`{"listen":"0.0.0.0:9000","udp_port":9001,"public_ips":["203.0.113.7"],"no_downlink_estimate":true,
 		"apps":[{"app_id":7,"app_sign":"` + strings.Repeat("ab", 32) + `","server_secret":"` + goodSecret + `"}]}`))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Listen != "0.0.0.0:9000" || c.UDPPort != 9001 || len(c.PublicIPs) != 1 || c.Apps[0].AppID != 7 {
+	if c.Listen != "0.0.0.0:9000" || c.UDPPort != 9001 || len(c.PublicIPs) != 1 || c.Apps[0].AppID != 7 || !c.NoDownlinkEstimate {
 		t.Fatalf("parsed %+v", c)
 	}
 	if _, ok := c.App(8); ok {

@@ -38,6 +38,9 @@ type Config struct {
 	// KeyframeInterval is the shortest time between two keyframe requests
 	// sent to one publisher; 0 means 200 ms.
 	KeyframeInterval time.Duration
+	// NoDownlinkEstimate turns off the players' downlink estimates and
+	// the REMB to publishers (downlink.go).
+	NoDownlinkEstimate bool
 }
 
 // SFU is the media side of a server.
@@ -147,7 +150,9 @@ func New(cfg Config) (*SFU, error) {
 	s.pubAPI = webrtc.NewAPI(webrtc.WithMediaEngine(pubMedia), webrtc.WithInterceptorRegistry(reg), webrtc.WithSettingEngine(se))
 	s.down = &downlinkHub{}
 	subReg := &interceptor.Registry{}
-	subReg.Add(twccStampFactory{s.down})
+	if !cfg.NoDownlinkEstimate {
+		subReg.Add(twccStampFactory{s.down})
+	}
 	s.subAPI = webrtc.NewAPI(webrtc.WithMediaEngine(subMedia), webrtc.WithInterceptorRegistry(subReg),
 		webrtc.WithSettingEngine(se))
 	return s, nil

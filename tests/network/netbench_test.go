@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -24,23 +25,27 @@ var benchScenarios = []benchScenario{
 	{"loss", "5 % loss, 50 ± 10 ms", benchLoss, 0},
 	{"heavyloss", "20 % loss for 8 s", benchHeavyLoss, recoveryLimit},
 	{"cap", "300 kbit/s for 20 s", benchCap, fullRateLimit},
+	{"downcap", "player's link 300 kbit/s for 20 s", benchDownCap, fullRateLimit},
 	{"outage", "5 s outage", benchOutage, 10 * time.Second},
 }
 
-// benchVariant is Parley with one mechanism turned off, or none.
+// benchVariant is Parley with one mechanism turned off, or none: the
+// publisher's (without) or the server's.
 type benchVariant struct {
-	key, name string
-	without   engine.Mechanisms
+	key, name  string
+	without    engine.Mechanisms
+	noDownlink bool
 }
 
 var benchVariants = []benchVariant{
-	{"parley", "Parley (all on)", engine.Mechanisms{}},
-	{"noNACK", "without NACK", engine.Mechanisms{NACK: true}},
-	{"noCC", "without congestion control", engine.Mechanisms{CongestionControl: true}},
-	{"noPacing", "without pacing", engine.Mechanisms{Pacing: true}},
-	{"noAdaptation", "without adaptation", engine.Mechanisms{Adaptation: true}},
-	{"noCwnd", "without the congestion window", engine.Mechanisms{CongestionWindow: true}},
-	{"noLayers", "without temporal layers", engine.Mechanisms{TemporalLayers: true}},
+	{key: "parley", name: "Parley (all on)", without: engine.Mechanisms{}},
+	{key: "noNACK", name: "without NACK", without: engine.Mechanisms{NACK: true}},
+	{key: "noCC", name: "without congestion control", without: engine.Mechanisms{CongestionControl: true}},
+	{key: "noPacing", name: "without pacing", without: engine.Mechanisms{Pacing: true}},
+	{key: "noAdaptation", name: "without adaptation", without: engine.Mechanisms{Adaptation: true}},
+	{key: "noCwnd", name: "without the congestion window", without: engine.Mechanisms{CongestionWindow: true}},
+	{key: "noLayers", name: "without temporal layers", without: engine.Mechanisms{TemporalLayers: true}},
+	{key: "noDownlink", name: "without the server's downlink estimate", noDownlink: true},
 }
 
 // The view B renders into for the benchmark: large enough for the test
@@ -64,14 +69,27 @@ func TestNetbench(t *testing.T) {
 		}
 		runs = n
 	}
+	scenarios := benchScenarios
+	if keys := os.Getenv("PARLEY_NETBENCH_SCENARIOS"); keys != "" {
+		scenarios = nil
+		for _, sc := range benchScenarios {
+			if slices.Contains(strings.Split(keys, ","), sc.key) {
+				scenarios = append(scenarios, sc)
+			}
+		}
+		if len(scenarios) == 0 {
+			t.Fatalf("PARLEY_NETBENCH_SCENARIOS=%q names no scenario", keys)
+		}
+	}
 	got := map[string][]figures{} // by scenario/variant key
 	for run := 1; run <= runs; run++ {
 		t.Run(fmt.Sprintf("run%d", run), func(t *testing.T) {
-			for _, sc := range benchScenarios {
+			for _, sc := range scenarios {
 				t.Run(sc.key, func(t *testing.T) {
 					for _, v := range benchVariants {
 						t.Run(v.key, func(t *testing.T) {
-							o := callOpts{without: v.without, seed: uint64(41 + run), viewW: benchViewW, viewH: benchViewH}
+							o := callOpts{without: v.without, noDownlink: v.noDownlink, seed: uint64(41 + run),
+								viewW: benchViewW, viewH: benchViewH}
 							f := sc.run(t, o)
 							t.Logf("%s, %s: %s", sc.name, v.name, f)
 							got[sc.key+"/"+v.key] = append(got[sc.key+"/"+v.key], f)
@@ -102,6 +120,9 @@ func benchTable(got map[string][]figures, runs int) string {
 	for _, sc := range benchScenarios {
 		for _, v := range benchVariants {
 			fs := got[sc.key+"/"+v.key]
+			if len(fs) == 0 {
+				continue // a scenario left out (PARLEY_NETBENCH_SCENARIOS)
+			}
 			med := func(field func(figures) float64) float64 {
 				var vals []float64
 				for _, f := range fs {

@@ -66,8 +66,11 @@ type callOpts struct {
 	setup   func(a *engine.Engine) // run on A before it publishes
 	without engine.Mechanisms      // A's mechanisms turned off
 	seed    uint64                 // the link's randomness; 0 means 42
-	viewW   int                    // B's view; 0 means 64x36
-	viewH   int
+	// noDownlink turns the server's downlink estimate off
+	// (config.Config.NoDownlinkEstimate)
+	noDownlink bool
+	viewW      int // B's view; 0 means 64x36
+	viewH      int
 }
 
 // startCallOpts starts a call varied by o.
@@ -81,6 +84,7 @@ func startCallOpts(t *testing.T, link netsim.Link, o callOpts) *call {
 	}
 	cfg := config.Dev()
 	cfg.Listen = "127.0.0.1:0"
+	cfg.NoDownlinkEstimate = o.noDownlink
 	s, err := server.New(cfg)
 	if err != nil {
 		t.Fatal(err)

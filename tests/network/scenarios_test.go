@@ -141,9 +141,20 @@ const (
 // over the last 15 of them); recovery is the time from the lift until the
 // rate over a second exceeds 360 kbit/s, fullRate until it is back to 90 %
 // of the free link's.
-func benchCap(t *testing.T, o callOpts) figures {
+func benchCap(t *testing.T, o callOpts) figures { return benchCapOn(t, o, false) }
+
+// benchDownCap is benchCap with the player's link capped, the publisher's
+// free (docs/media.md, Players' downlinks).
+func benchDownCap(t *testing.T, o callOpts) figures { return benchCapOn(t, o, true) }
+
+// benchCapOn caps the publisher's link, or with down the player's.
+func benchCapOn(t *testing.T, o callOpts, down bool) figures {
 	o.setup = func(a *engine.Engine) { noisySource(t, a, true) }
 	c := startCallOpts(t, netsim.Link{}, o)
+	link := c.link
+	if down {
+		link = c.down
+	}
 	p := newProbe(t, c)
 	c.waitFrames(t)
 	time.Sleep(3 * time.Second)
@@ -152,10 +163,10 @@ func benchCap(t *testing.T, o callOpts) figures {
 	_, bytes := p.record()
 	free := kbps(bytes, free0, time.Now())
 
-	c.link.Set(netsim.Link{RateBps: benchCapKbps * 1000})
+	link.Set(netsim.Link{RateBps: benchCapKbps * 1000})
 	m0 := c.mark()
 	time.Sleep(20 * time.Second)
-	c.link.Set(netsim.Link{})
+	link.Set(netsim.Link{})
 	m1 := c.mark()
 	var climb, full time.Duration
 	var climbed, back bool
