@@ -70,6 +70,7 @@ type downlink struct {
 	decreaseAt             time.Time
 	acks                   []ack // scratch
 	symbols                []uint8
+	lastFb                 uint32 // the last feedback packet taken: its base sequence number and count
 
 	resent rateWindow // retransmissions to the player; only downlinkLoop uses it
 }
@@ -97,6 +98,15 @@ func (d *downlink) feedback(b []byte, now time.Time) {
 func (d *downlink) take(fb []byte, now time.Time) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	// A compound packet addressed to both of a player's streams reaches
+	// both senders' readers: each feedback packet counts once.
+	if len(fb) >= 20 {
+		id := uint32(fb[12])<<24 | uint32(fb[13])<<16 | uint32(fb[19])
+		if d.lastFb == id && d.fed {
+			return
+		}
+		d.lastFb = id
+	}
 	acks, symbols, ok := d.sender.acks(d.acks[:0], fb, d.symbols)
 	d.acks, d.symbols = acks, symbols
 	if !ok {

@@ -2,6 +2,7 @@ package sfu
 
 import (
 	"testing"
+	"time"
 
 	"github.com/pion/rtcp"
 )
@@ -16,23 +17,7 @@ func TestTWCCFeedbackNamesThePackets(t *testing.T) {
 			t.Fatalf("packet %d numbered %d", i, seq)
 		}
 	}
-	fb := &rtcp.TransportLayerCC{BaseSequenceNumber: 1, PacketStatusCount: 5, ReferenceTime: 10,
-		PacketChunks: []rtcp.PacketStatusChunk{
-			&rtcp.RunLengthChunk{PacketStatusSymbol: rtcp.TypeTCCPacketReceivedSmallDelta, RunLength: 2},
-			&rtcp.StatusVectorChunk{SymbolSize: rtcp.TypeTCCSymbolSizeTwoBit, SymbolList: []uint16{
-				rtcp.TypeTCCPacketNotReceived, rtcp.TypeTCCPacketReceivedLargeDelta, rtcp.TypeTCCPacketReceivedSmallDelta,
-				rtcp.TypeTCCPacketNotReceived, rtcp.TypeTCCPacketNotReceived}}, // past the count: ignored
-		},
-		RecvDeltas: []*rtcp.RecvDelta{{Type: rtcp.TypeTCCPacketReceivedSmallDelta, Delta: 1000},
-			{Type: rtcp.TypeTCCPacketReceivedSmallDelta, Delta: 2000}, {Type: rtcp.TypeTCCPacketReceivedLargeDelta, Delta: 5000},
-			{Type: rtcp.TypeTCCPacketReceivedSmallDelta, Delta: 250}}}
-	// Round trip through the wire format, as the server reads it.
-	fb.Header = rtcp.Header{Padding: true /* 29 bytes, padded to 32 */, Count: rtcp.FormatTCC,
-		Type: rtcp.TypeTransportSpecificFeedback, Length: uint16(fb.MarshalSize()/4 - 1)}
-	raw, err := fb.Marshal()
-	if err != nil {
-		t.Fatal(err)
-	}
+	raw := testFeedback(t)
 	acks, _, ok := s.acks(nil, raw, nil)
 	if !ok {
 		t.Fatal("the feedback was not read")
@@ -66,5 +51,50 @@ func TestTWCCFeedbackNamesThePackets(t *testing.T) {
 		if _, _, ok := s.acks(nil, cut, nil); ok && n < 28 {
 			t.Errorf("feedback cut to %d bytes was read", n)
 		}
+	}
+}
+
+// testFeedback is transport-wide feedback on packets 1–5 (3 lost), as
+// pion's receivers send it, on the wire.
+func testFeedback(t *testing.T) []byte {
+	t.Helper()
+	fb := &rtcp.TransportLayerCC{BaseSequenceNumber: 1, PacketStatusCount: 5, ReferenceTime: 10,
+		PacketChunks: []rtcp.PacketStatusChunk{
+			&rtcp.RunLengthChunk{PacketStatusSymbol: rtcp.TypeTCCPacketReceivedSmallDelta, RunLength: 2},
+			&rtcp.StatusVectorChunk{SymbolSize: rtcp.TypeTCCSymbolSizeTwoBit, SymbolList: []uint16{
+				rtcp.TypeTCCPacketNotReceived, rtcp.TypeTCCPacketReceivedLargeDelta, rtcp.TypeTCCPacketReceivedSmallDelta,
+				rtcp.TypeTCCPacketNotReceived, rtcp.TypeTCCPacketNotReceived}}, // past the count: ignored
+		},
+		RecvDeltas: []*rtcp.RecvDelta{{Type: rtcp.TypeTCCPacketReceivedSmallDelta, Delta: 1000},
+			{Type: rtcp.TypeTCCPacketReceivedSmallDelta, Delta: 2000}, {Type: rtcp.TypeTCCPacketReceivedLargeDelta, Delta: 5000},
+			{Type: rtcp.TypeTCCPacketReceivedSmallDelta, Delta: 250}}}
+	// Round trip through the wire format, as the server reads it.
+	fb.Header = rtcp.Header{Padding: true /* 29 bytes, padded to 32 */, Count: rtcp.FormatTCC,
+		Type: rtcp.TypeTransportSpecificFeedback, Length: uint16(fb.MarshalSize()/4 - 1)}
+	raw, err := fb.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return raw
+}
+
+// Feedback that reaches both of a player's senders' readers (a compound
+// packet addressed to both streams) counts once; the next one counts.
+func TestDownlinkTakesEachFeedbackOnce(t *testing.T) {
+	d := newDownlink(time.Unix(0, 0))
+	for i := range 6 {
+		d.sender.record(int64(i)*1e6, 1000)
+	}
+	raw := testFeedback(t)
+	d.feedback(raw, time.Unix(1, 0))
+	d.feedback(raw, time.Unix(1, 0))
+	if d.seen != 5 || d.lost != 1 {
+		t.Fatalf("%d packets reported, %d lost, after the same feedback twice; want 5 and 1", d.seen, d.lost)
+	}
+	again := append([]byte(nil), raw...)
+	again[19]++ // the next feedback packet
+	d.feedback(again, time.Unix(1, 0))
+	if d.seen != 10 {
+		t.Errorf("%d packets reported after a new feedback packet, want 10", d.seen)
 	}
 }
