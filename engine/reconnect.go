@@ -45,6 +45,7 @@ func (e *Engine) onConnClosed(c *connection, err error) {
 			continue // a login under way fails by itself (LOGIN_FAILED)
 		}
 		r.logined = false
+		r.held = nil
 		r.loginDone = make(chan struct{})
 		stopTokenTimer(r)
 		rooms = append(rooms, r)
@@ -144,6 +145,7 @@ func (e *Engine) roomBack(r *room, ok protocol.LoginOK) {
 	e.armTokenWarningLocked(r)
 	e.emit(Event{Kind: EventRoomStateChanged, RoomID: r.id, Reason: RoomReconnected, Extended: "{}"})
 	e.reconcileLocked(r, ok)
+	e.replayHeldLocked(r)
 	var restart []*publisher
 	if !ok.Resumed {
 		for ch, p := range e.pubs {

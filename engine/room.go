@@ -24,6 +24,41 @@ type room struct {
 	loginDone chan struct{}
 	// users are the other members (kept for reconnection's reconcile).
 	users map[string]protocol.User
+	// held are the room's user and stream updates that arrived while its
+	// login was being answered: the server sends them after the login's
+	// snapshot, and they apply after it, in order (heldUpdate).
+	held []heldUpdate
+}
+
+// heldUpdate is a user or a stream update held for after a login.
+type heldUpdate struct {
+	users   *protocol.UserUpdate
+	streams *protocol.StreamUpdate
+}
+
+// holdLocked keeps an update for a room whose login is under way and
+// reports whether it did.
+func (e *Engine) holdLocked(roomID string, h heldUpdate) bool {
+	r := e.rooms[roomID]
+	if r == nil || r.logined {
+		return false
+	}
+	r.held = append(r.held, h)
+	return true
+}
+
+// replayHeldLocked applies, in arrival order, the updates held while r's
+// login was answered; the caller has just applied the login's snapshot.
+func (e *Engine) replayHeldLocked(r *room) {
+	held := r.held
+	r.held = nil
+	for _, h := range held {
+		if h.users != nil {
+			e.onUserUpdateLocked(*h.users)
+		} else {
+			e.onStreamUpdateLocked(*h.streams)
+		}
+	}
 }
 
 // LoginRoom validates its arguments, then logs in asynchronously: the
@@ -120,6 +155,7 @@ func (e *Engine) doLogin(r *room) {
 			e.applyStreamStateLocked(s.StreamID, s.VideoState, s.AudioState)
 		}
 	}
+	e.replayHeldLocked(r)
 	e.startWaitingPlayersLocked()
 	e.mu.Unlock()
 }
@@ -258,17 +294,8 @@ func (e *Engine) onServerEvent(env protocol.Envelope) {
 			return
 		}
 		e.mu.Lock()
-		if r := e.rooms[u.RoomID]; r != nil && r.logined && len(u.Users) > 0 {
-			for _, x := range u.Users {
-				if u.UpdateType == protocol.UpdateAdd {
-					r.users[x.UserID] = x
-				} else {
-					delete(r.users, x.UserID)
-				}
-			}
-			if r.cfg.IsUserStatusNotify {
-				e.emit(Event{Kind: EventRoomUserUpdate, RoomID: u.RoomID, UpdateType: u.UpdateType, Users: u.Users})
-			}
+		if !e.holdLocked(u.RoomID, heldUpdate{users: &u}) {
+			e.onUserUpdateLocked(u)
 		}
 		e.mu.Unlock()
 	case protocol.TypeStreamUpdate:
@@ -354,9 +381,34 @@ func (e *Engine) onServerEvent(env protocol.Envelope) {
 	}
 }
 
+// onUserUpdateLocked applies a user update to a logged-in room.
+func (e *Engine) onUserUpdateLocked(u protocol.UserUpdate) {
+	r := e.rooms[u.RoomID]
+	if r == nil || !r.logined || len(u.Users) == 0 {
+		return
+	}
+	for _, x := range u.Users {
+		if u.UpdateType == protocol.UpdateAdd {
+			r.users[x.UserID] = x
+		} else {
+			delete(r.users, x.UserID)
+		}
+	}
+	if r.cfg.IsUserStatusNotify {
+		e.emit(Event{Kind: EventRoomUserUpdate, RoomID: u.RoomID, UpdateType: u.UpdateType, Users: u.Users})
+	}
+}
+
 func (e *Engine) onStreamUpdate(u protocol.StreamUpdate) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	if !e.holdLocked(u.RoomID, heldUpdate{streams: &u}) {
+		e.onStreamUpdateLocked(u)
+	}
+}
+
+// onStreamUpdateLocked applies a stream update to a logged-in room.
+func (e *Engine) onStreamUpdateLocked(u protocol.StreamUpdate) {
 	r := e.rooms[u.RoomID]
 	if r == nil || !r.logined || len(u.Streams) == 0 {
 		return
