@@ -17,7 +17,11 @@ var (
 	nackedDesc    = prometheus.NewDesc(NACKedPackets, "Packets players asked for again (generic NACK).", nil, nil)
 	plisInDesc    = prometheus.NewDesc(PLIsIn, "Keyframe requests (PLI, FIR) from players.", nil, nil)
 	plisOutDesc   = prometheus.NewDesc(PLIsOut, "Keyframe requests (PLI) sent to publishers, after merging.", nil, nil)
-	latencyDesc   = prometheus.NewDesc(ForwardLatency,
+	capsDesc      = prometheus.NewDesc(DownlinkCaps,
+		"Bitrate caps (REMB) sent to publishers because a player's downlink was narrower than the stream.", nil, nil)
+	limitedDesc = prometheus.NewDesc(DownlinkLimited,
+		"Players whose estimated downlink is narrower than the stream they play.", nil, nil)
+	latencyDesc = prometheus.NewDesc(ForwardLatency,
 		"Time from reading a publisher's packet to having written it to the last of its players.", nil, nil)
 )
 
@@ -26,7 +30,7 @@ type mediaCollector struct{ m Media }
 
 func (c mediaCollector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{subsDesc, tracksInDesc, tracksOutDesc, pktsInDesc, bytesInDesc, pktsOutDesc,
-		bytesOutDesc, nackedDesc, plisInDesc, plisOutDesc, latencyDesc} {
+		bytesOutDesc, nackedDesc, plisInDesc, plisOutDesc, capsDesc, limitedDesc, latencyDesc} {
 		ch <- d
 	}
 }
@@ -49,6 +53,8 @@ func (c mediaCollector) Collect(ch chan<- prometheus.Metric) {
 	counter(nackedDesc, s.NACKedPackets)
 	counter(plisInDesc, s.PLIsIn)
 	counter(plisOutDesc, s.PLIsOut)
+	counter(capsDesc, s.DownlinkCaps)
+	gauge(limitedDesc, s.PlayersDownlinkLimited)
 	ch <- latencyHistogram(s)
 }
 

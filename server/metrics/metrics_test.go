@@ -22,7 +22,7 @@ type fakeMedia struct{}
 
 func (fakeMedia) Stats() sfu.Stats {
 	return sfu.Stats{PacketsIn: 10, BytesIn: 1000, PacketsOut: 200, BytesOut: 20000, NACKedPackets: 3, PLIsIn: 5,
-		PLIsOut: 1, Publications: 1, Subscribers: 20, TracksIn: 2, TracksOut: 40,
+		PLIsOut: 1, DownlinkCaps: 6, PlayersDownlinkLimited: 2, Publications: 1, Subscribers: 20, TracksIn: 2, TracksOut: 40,
 		LatencyBounds: []time.Duration{time.Millisecond, 10 * time.Millisecond}, LatencyCounts: []uint64{7, 2, 1},
 		LatencySum: 50 * time.Millisecond}
 }
@@ -38,7 +38,8 @@ func TestMediaMetrics(t *testing.T) {
 		t.Fatal(err)
 	}
 	for name, want := range map[string]float64{Participants: 4, Subscriptions: 20, TracksIn: 2, TracksOut: 40,
-		PacketsIn: 10, BytesIn: 1000, PacketsOut: 200, BytesOut: 20000, NACKedPackets: 3, PLIsIn: 5, PLIsOut: 1} {
+		PacketsIn: 10, BytesIn: 1000, PacketsOut: 200, BytesOut: 20000, NACKedPackets: 3, PLIsIn: 5, PLIsOut: 1,
+		DownlinkCaps: 6, DownlinkLimited: 2} {
 		if v[name] != want {
 			t.Errorf("%s = %v, want %v", name, v[name], want)
 		}

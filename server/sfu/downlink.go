@@ -216,8 +216,9 @@ func (p *publication) downlinkLoop() {
 	tick := time.NewTicker(bwe.Tick)
 	defer tick.Stop()
 	var rate rateWindow
-	var sent int
+	var sent, limited int
 	var sentAt time.Time
+	defer func() { p.sfu.cnt.limited.Add(int64(-limited)) }()
 	for {
 		var now time.Time
 		select {
@@ -231,19 +232,22 @@ func (p *publication) downlinkLoop() {
 		// server retransmits to it, as an encoder's is (engine/encode.go).
 		// Only players whose estimate is under its maximum count: the
 		// others have shown no link narrower than the stream.
-		low := 0
+		low, n := 0, 0
 		for _, s := range p.subscribers() {
 			if s.down == nil {
 				continue
 			}
 			resent := s.down.resent.add(s.resent.Load())
 			if est, ok := s.down.update(now, limit); ok && est < limit {
+				n++
 				share := max(est-resent, bwe.MinBitrate)
 				if low == 0 || share < low {
 					low = share
 				}
 			}
 		}
+		p.sfu.cnt.limited.Add(int64(n - limited))
+		limited = n
 		ssrc := p.videoSSRC.Load()
 		if low == 0 || ssrc == 0 || (low >= sent*19/20 && now.Sub(sentAt) < rembEvery) {
 			continue
@@ -254,5 +258,6 @@ func (p *publication) downlinkLoop() {
 			continue
 		}
 		sent, sentAt = low, now
+		p.sfu.cnt.rembsOut.Add(1)
 	}
 }

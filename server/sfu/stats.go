@@ -16,6 +16,11 @@ type Stats struct {
 	Retransmits          uint64 // of those, sent again from the track's cache
 	PLIsIn               uint64 // keyframe requests from players (PLI and FIR)
 	PLIsOut              uint64 // PLIs sent to publishers, after merging
+	DownlinkCaps         uint64 // REMBs sent to publishers: a player's downlink was narrower than the stream
+
+	// PlayersDownlinkLimited are the players whose downlink estimate is
+	// under what their stream sends, as of the last tick (downlink.go).
+	PlayersDownlinkLimited int
 
 	Publications, Subscribers int // live PeerConnections
 	TracksIn, TracksOut       int // tracks received from publishers, forwarded to players
@@ -39,7 +44,8 @@ var latencyBounds = []time.Duration{
 type counters struct {
 	packetsIn, bytesIn, packetsOut, bytesOut atomic.Uint64
 	nacked, retransmits, plisIn, plisOut     atomic.Uint64
-	tracksIn                                 atomic.Int64
+	rembsOut                                 atomic.Uint64
+	tracksIn, limited                        atomic.Int64
 	latency                                  [14]atomic.Uint64 // len(latencyBounds)+1
 	latencySum                               atomic.Int64
 }
@@ -59,6 +65,7 @@ func (s *SFU) Stats() Stats {
 	st := Stats{PacketsIn: c.packetsIn.Load(), BytesIn: c.bytesIn.Load(), PacketsOut: c.packetsOut.Load(),
 		BytesOut: c.bytesOut.Load(), NACKedPackets: c.nacked.Load(),
 		Retransmits: c.retransmits.Load(), PLIsIn: c.plisIn.Load(), PLIsOut: c.plisOut.Load(),
+		DownlinkCaps: c.rembsOut.Load(), PlayersDownlinkLimited: int(c.limited.Load()),
 		TracksIn: int(c.tracksIn.Load()), LatencyBounds: latencyBounds, LatencySum: time.Duration(c.latencySum.Load())}
 	for i := range c.latency {
 		st.LatencyCounts = append(st.LatencyCounts, c.latency[i].Load())

@@ -1,6 +1,7 @@
 package network
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -9,6 +10,7 @@ import (
 	"github.com/parley-rtc/parley/internal/netsim"
 	"github.com/parley-rtc/parley/internal/testsource"
 	"github.com/parley-rtc/parley/render"
+	"github.com/parley-rtc/parley/server/metrics"
 )
 
 // noisySource publishes hard-to-compress 640×360 video at 30 fps
@@ -93,6 +95,14 @@ func TestBandwidthCap(t *testing.T) {
 func TestPlayerDownlinkCap(t *testing.T) {
 	c := startCallWith(t, netsim.Link{}, func(a *engine.Engine) { noisySource(t, a, false) })
 	capCall(t, c, c.down)
+	// The server's /metrics counted the caps it sent (docs/server.md).
+	m, err := metrics.Scrape(context.Background(), c.url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m[metrics.DownlinkCaps] == 0 {
+		t.Errorf("%s is 0 after the player's link was capped", metrics.DownlinkCaps)
+	}
 }
 
 // capCall caps link at 300 kbit/s for 20 s, then frees it. The publisher's

@@ -36,6 +36,7 @@ func TestMain(m *testing.M) {
 // call is a publisher A behind an impaired link and a player B, through a
 // real server. B's link is clean unless a test impairs it.
 type call struct {
+	url   string       // the server's
 	link  *netsim.Conn // A's
 	down  *netsim.Conn // B's
 	a, b  *engine.Engine
@@ -93,7 +94,7 @@ func startCallOpts(t *testing.T, link netsim.Link, o callOpts) *call {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = s.Close() })
-	c := &call{stop: make(chan struct{})}
+	c := &call{url: s.URL(), stop: make(chan struct{})}
 	if c.link, err = netsim.Listen(link, o.seed); err != nil {
 		t.Fatal(err)
 	}
