@@ -3,10 +3,6 @@ package engine
 import (
 	"sync"
 	"sync/atomic"
-	"time"
-
-	"github.com/pion/webrtc/v4"
-	"github.com/pion/webrtc/v4/pkg/media"
 
 	"github.com/parley-rtc/parley/engine/codec/opus"
 )
@@ -26,12 +22,12 @@ type audioEncoder struct {
 	closed chan struct{}
 	once   sync.Once
 	enc    *opus.Encoder
-	track  *webrtc.TrackLocalStaticSample
+	track  *audioTrack
 	bytes  atomic.Uint64
 	done   chan struct{}
 }
 
-func newAudioEncoder(kbps int, track *webrtc.TrackLocalStaticSample) (*audioEncoder, error) {
+func newAudioEncoder(kbps int, track *audioTrack) (*audioEncoder, error) {
 	enc, err := opus.NewEncoder(opus.EncoderParams{SampleRate: captureRate, Channels: 1, Bitrate: kbps * 1000,
 		ExpectedLossPercent: audioExpectedLoss})
 	if err != nil {
@@ -77,8 +73,8 @@ func (a *audioEncoder) run() {
 			if err != nil || n == 0 {
 				continue
 			}
-			if a.track.WriteSample(media.Sample{Data: out[:n], Duration: 20 * time.Millisecond}) == nil {
-				a.bytes.Add(uint64(n + 12))
+			if sent, err := a.track.write(out[:n], captureFrame*48000/captureRate); err == nil && sent > 0 {
+				a.bytes.Add(uint64(sent))
 			}
 		}
 	}

@@ -71,6 +71,9 @@ type Mechanisms struct {
 	// TemporalLayers: VP8 is published in one layer, every frame a
 	// reference for the next.
 	TemporalLayers bool
+	// AudioRedundancy: each Opus packet is sent once, without a copy of
+	// the one before it (RED); a lost packet is concealed.
+	AudioRedundancy bool
 }
 
 // Engine is one Parley SDK instance. All methods are safe for concurrent

@@ -120,10 +120,10 @@ func (p *pacer) Write(hdr *rtp.Header, payload []byte, attr interceptor.Attribut
 	}
 	w := p.writers[hdr.SSRC]
 	var resend resendTracker
-	if hdr.PayloadType != ptOpus {
+	if !isAudioPT(hdr.PayloadType) {
 		resend = findResend(attr)
 	}
-	if hdr.PayloadType == ptOpus || p.target >= p.ceiling*95/100 && len(p.queue) == 0 && len(p.resends) == 0 {
+	if isAudioPT(hdr.PayloadType) || p.target >= p.ceiling*95/100 && len(p.queue) == 0 && len(p.resends) == 0 {
 		if resend != nil {
 			p.resent.add(time.Now(), n)
 		}

@@ -6,6 +6,7 @@ import (
 	"github.com/pion/webrtc/v4"
 
 	"github.com/parley-rtc/parley/engine/codec/opus"
+	"github.com/parley-rtc/parley/engine/codec/red"
 	"github.com/parley-rtc/parley/render"
 )
 
@@ -89,7 +90,8 @@ func (a *attempt) onFrame(dec videoDecoder, f videoFrame, pli func()) {
 	}
 }
 
-// readAudio decodes the stream's Opus into the engine's mixer.
+// readAudio decodes the stream's Opus, plain or inside RED, into the
+// engine's mixer.
 func (a *attempt) readAudio(t *webrtc.TrackRemote) {
 	p := a.p
 	e := p.e
@@ -105,6 +107,8 @@ func (a *attempt) readAudio(t *webrtc.TrackRemote) {
 	var r rtpReader
 	var lastSeq uint16
 	started := false
+	blocks := make([]red.Block, 0, 4)
+	fills := make([]audioFill, 0, maxAudioGap)
 	for {
 		pkt, n, err := r.read(t)
 		if err != nil {
@@ -114,30 +118,47 @@ func (a *attempt) readAudio(t *webrtc.TrackRemote) {
 			continue
 		}
 		p.stats.audioBytes.Add(uint64(n))
-		// A short gap is filled so that the mix keeps its timing: the last
-		// lost packet is recovered from this one's in-band FEC, any before
-		// it concealed (PLC). Late or duplicate packets are dropped.
+		// Late or duplicate packets are dropped: their gap was filled.
 		gap := int(pkt.SequenceNumber - lastSeq - 1)
 		if started && gap >= 0x8000 {
 			continue
 		}
-		if started && gap > 0 && gap <= 5 {
-			if spc, err := dec.PacketSamples(pkt.Payload); err == nil {
-				for i := 0; i < gap; i++ {
+		blocks = blocks[:0]
+		if pkt.PayloadType == ptRED {
+			if blocks, err = red.Parse(pkt.Payload, blocks); err != nil {
+				continue
+			}
+		} else {
+			blocks = append(blocks, red.Block{PT: pkt.PayloadType, Data: pkt.Payload})
+		}
+		primary := blocks[len(blocks)-1].Data
+		if len(primary) == 0 {
+			continue
+		}
+		// A short gap is filled so that the mix keeps its timing, each
+		// lost packet from its copy in this one (RED), else from the FEC
+		// of the packet after it, else concealed (planGap).
+		if started && gap > 0 {
+			if spc, err := dec.PacketSamples(primary); err == nil {
+				fills = planGap(fills[:0], gap, blocks, uint32(spc))
+				for _, f := range fills {
 					var k int
-					if i == gap-1 {
-						k, err = dec.DecodeFEC(pkt.Payload, pcm, spc)
-					} else {
+					switch {
+					case f.data == nil:
 						k, err = dec.DecodePLC(pcm, spc)
+					case f.fec:
+						k, err = dec.DecodeFEC(f.data, pcm, spc)
+					default:
+						k, err = dec.Decode(f.data, pcm)
 					}
-					if err == nil {
+					if err == nil && !p.localAudioMuted.Load() {
 						src.Push(pcm[:k*2])
 					}
 				}
 			}
 		}
 		lastSeq, started = pkt.SequenceNumber, true
-		spc, err := dec.Decode(pkt.Payload, pcm)
+		spc, err := dec.Decode(primary, pcm)
 		if err != nil {
 			continue
 		}

@@ -117,6 +117,9 @@ func (p *publisher) run() error {
 	audioBps := 0
 	if p.ch == ChannelMain {
 		audioBps = e.audioKbps * 1000
+		if !e.cfg.Without.AudioRedundancy {
+			audioBps *= 2 // each packet is sent again inside the next
+		}
 	}
 	pc, est, err := e.apis.bwe.newPeerConnection(e.apis.publish, p.cfg.BitrateKbps*1000+audioBps+packetOverheadBps)
 	if err != nil {
@@ -150,10 +153,7 @@ func (p *publisher) run() error {
 	if err != nil {
 		return protocol.Errorf(protocol.ErrInternal, err.Error())
 	}
-	atrack, err := webrtc.NewTrackLocalStaticSample(opusCodec(), "audio", p.streamID)
-	if err != nil {
-		return protocol.Errorf(protocol.ErrInternal, err.Error())
-	}
+	atrack := newAudioTrack(p.streamID, !e.cfg.Without.AudioRedundancy)
 	vsender, err := pc.AddTransceiverFromTrack(vtrack, webrtc.RTPTransceiverInit{Direction: webrtc.RTPTransceiverDirectionSendonly})
 	if err != nil {
 		return protocol.Errorf(protocol.ErrInternal, err.Error())

@@ -131,6 +131,9 @@ func newAPI(s webrtc.SettingEngine, bwe *bweHub, noNACK bool) (*webrtc.API, erro
 	if err := m.RegisterCodec(webrtc.RTPCodecParameters{RTPCodecCapability: opusCodec(), PayloadType: ptOpus}, webrtc.RTPCodecTypeAudio); err != nil {
 		return nil, err
 	}
+	if err := m.RegisterCodec(webrtc.RTPCodecParameters{RTPCodecCapability: redCodec(), PayloadType: ptRED}, webrtc.RTPCodecTypeAudio); err != nil {
+		return nil, err
+	}
 	ir := &interceptor.Registry{}
 	ir.Add(captureClockFactory{}) // before pion's reports: it rewrites their video RTP time
 	if bwe != nil {

@@ -10,6 +10,8 @@ import (
 	"github.com/pion/interceptor"
 	"github.com/pion/rtp"
 	"github.com/pion/webrtc/v4"
+
+	"github.com/parley-rtc/parley/engine/codec/red"
 )
 
 // fakeBinding is a subscriber's side of a Bind: its codecs, SSRC and a
@@ -19,9 +21,14 @@ type fakeBinding struct {
 	ssrc webrtc.SSRC
 	pt   webrtc.PayloadType
 	got  []rtp.Packet
+	// codecs, if set, are the subscriber's instead of videoCodec at pt.
+	codecs []webrtc.RTPCodecParameters
 }
 
 func (b *fakeBinding) CodecParameters() []webrtc.RTPCodecParameters {
+	if b.codecs != nil {
+		return b.codecs
+	}
 	return []webrtc.RTPCodecParameters{{RTPCodecCapability: videoCodec, PayloadType: b.pt}}
 }
 func (b *fakeBinding) HeaderExtensions() []webrtc.RTPHeaderExtensionParameter { return nil }
@@ -101,6 +108,60 @@ func TestFanoutWritesAndResends(t *testing.T) {
 	f.write(&h, []byte{1})
 	if len(a.got) != 46 || len(b.got) != 49 {
 		t.Errorf("after unbinding a: a has %d, b %d; want 46 and 49", len(a.got), len(b.got))
+	}
+}
+
+// TestFanoutRED: a subscriber that negotiated RED gets the publisher's RED
+// packets whole, under its own RED payload type; one that did not gets
+// their primary Opus, also when resent; plain Opus goes to both as it is.
+func TestFanoutRED(t *testing.T) {
+	var cnt counters
+	f, err := newFanout(audioCodec, "audio", "s", 16, &cnt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.redIn.Store(63)
+	redSub := &fakeBinding{id: "red", ssrc: 1, codecs: []webrtc.RTPCodecParameters{
+		{RTPCodecCapability: audioCodec, PayloadType: 111},
+		{RTPCodecCapability: webrtc.RTPCodecCapability{MimeType: "audio/red", ClockRate: 48000, Channels: 2, SDPFmtpLine: "111/111"}, PayloadType: 120},
+	}}
+	opusSub := &fakeBinding{id: "opus", ssrc: 2, codecs: []webrtc.RTPCodecParameters{
+		{RTPCodecCapability: audioCodec, PayloadType: 109},
+		// RED over another codec is no RED over Opus.
+		{RTPCodecCapability: webrtc.RTPCodecCapability{MimeType: "audio/red", ClockRate: 48000, Channels: 2, SDPFmtpLine: "0/0"}, PayloadType: 121},
+	}}
+	for _, b := range []*fakeBinding{redSub, opusSub} {
+		if _, err := f.Bind(b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	prev, cur := []byte("previous"), []byte("current")
+	payload, _ := red.Append(nil, 111, cur, red.Block{PT: 111, Offset: 960, Data: prev})
+	h := rtp.Header{Version: 2, PayloadType: 63, SequenceNumber: 7}
+	f.write(&h, payload)
+	h = rtp.Header{Version: 2, PayloadType: 111, SequenceNumber: 8}
+	f.write(&h, []byte("plain"))
+	h = rtp.Header{Version: 2, PayloadType: 63, SequenceNumber: 9}
+	f.write(&h, []byte{0xef, 0, 3, 0xff, 111}) // a block longer than the packet
+	if n, _ := f.resend(2, []uint16{7}, make([]byte, maxPayload)); n != 1 {
+		t.Fatalf("resent %d packets, want 1", n)
+	}
+	want := map[*fakeBinding][]struct {
+		pt      uint8
+		payload string
+	}{
+		redSub:  {{120, string(payload)}, {111, "plain"}, {120, "\xef\x00\x03\xff\x6f"}},
+		opusSub: {{109, "current"}, {109, "plain"}, {109, "current"}},
+	}
+	for b, w := range want {
+		if len(b.got) != len(w) {
+			t.Fatalf("%s got %d packets, want %d", b.id, len(b.got), len(w))
+		}
+		for i, p := range b.got {
+			if p.PayloadType != w[i].pt || string(p.Payload) != w[i].payload {
+				t.Errorf("%s packet %d: PT %d %q, want PT %d %q", b.id, i, p.PayloadType, p.Payload, w[i].pt, w[i].payload)
+			}
+		}
 	}
 }
 

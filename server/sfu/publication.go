@@ -3,6 +3,7 @@ package sfu
 import (
 	"context"
 	"log/slog"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -113,6 +114,13 @@ func (p *publication) onTrack(remote *webrtc.TrackRemote, recv *webrtc.RTPReceiv
 		p.videoSSRC.Store(uint32(remote.SSRC()))
 		if p.pliPending.Swap(false) {
 			p.requestKeyframe()
+		}
+	}
+	if kind == kindAudio {
+		for _, c := range recv.GetParameters().Codecs {
+			if strings.EqualFold(c.MimeType, mimeRED) {
+				local.redIn.Store(uint32(c.PayloadType))
+			}
 		}
 	}
 	p.log.Debug("publisher track", "kind", remote.Kind().String(), "ssrc", uint32(remote.SSRC()),

@@ -81,12 +81,18 @@ var (
 		MimeType: webrtc.MimeTypeOpus, ClockRate: 48000, Channels: 2,
 		SDPFmtpLine: "minptime=10;useinbandfec=1",
 	}
+	// Redundant audio (RFC 2198) over Opus: forwarded as it comes to the
+	// subscribers that negotiated it, its primary Opus to the others.
+	redCodec = webrtc.RTPCodecCapability{MimeType: mimeRED, ClockRate: 48000, Channels: 2, SDPFmtpLine: "111/111"}
 )
+
+const mimeRED = "audio/red"
 
 const (
 	videoPayloadType = 96
 	h264PayloadType  = 102
 	audioPayloadType = 111
+	redPayloadType   = 63
 	// negotiateTimeout bounds ICE gathering; with the UDP mux it is instant.
 	negotiateTimeout = 5 * time.Second
 )
@@ -171,6 +177,10 @@ func mediaEngine(lf slogFactory) (*webrtc.MediaEngine, *interceptor.Registry, er
 		return nil, nil, err
 	}
 	if err := m.RegisterCodec(webrtc.RTPCodecParameters{RTPCodecCapability: audioCodec, PayloadType: audioPayloadType},
+		webrtc.RTPCodecTypeAudio); err != nil {
+		return nil, nil, err
+	}
+	if err := m.RegisterCodec(webrtc.RTPCodecParameters{RTPCodecCapability: redCodec, PayloadType: redPayloadType},
 		webrtc.RTPCodecTypeAudio); err != nil {
 		return nil, nil, err
 	}
