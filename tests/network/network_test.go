@@ -47,8 +47,11 @@ type call struct {
 	mu    sync.Mutex
 	evB   []engine.Event
 	audio []float64 // B's tone share per 100 ms window
-	stop  chan struct{}
-	wg    sync.WaitGroup
+	// With callOpts.melody: when A's melody started, and B's windows.
+	melodyStart time.Time
+	notes       []noteShot
+	stop        chan struct{}
+	wg          sync.WaitGroup
 }
 
 func startCall(t *testing.T, link netsim.Link) *call {
@@ -70,8 +73,11 @@ type callOpts struct {
 	// noDownlink turns the server's downlink estimate off
 	// (config.Config.NoDownlinkEstimate)
 	noDownlink bool
-	viewW      int // B's view; 0 means 64x36
-	viewH      int
+	// melody: A sends the notes tests' melody (notes_test.go) as custom
+	// audio instead of the steady tone.
+	melody bool
+	viewW  int // B's view; 0 means 64x36
+	viewH  int
 }
 
 // startCallOpts starts a call varied by o.
@@ -133,6 +139,11 @@ func startCallOpts(t *testing.T, link netsim.Link, o callOpts) *call {
 	if o.setup != nil {
 		o.setup(c.a)
 	}
+	if o.melody {
+		if err := c.a.SetAudioSource(engine.AudioSourceCustom); err != nil {
+			t.Fatal(err)
+		}
+	}
 	if err := c.a.StartPublishing("s", engine.ChannelMain); err != nil {
 		t.Fatal(err)
 	}
@@ -144,6 +155,11 @@ func startCallOpts(t *testing.T, link netsim.Link, o callOpts) *call {
 	t.Cleanup(func() { c.view.Close(); engine.ReleaseView(c.view) })
 	if err := c.b.StartPlaying("s", c.view); err != nil {
 		t.Fatal(err)
+	}
+	if o.melody {
+		c.melodyStart = time.Now() // before listen reads it
+		c.wg.Add(1)
+		go c.pushMelody()
 	}
 	c.wg.Add(1)
 	go c.listen()
@@ -183,6 +199,12 @@ func (c *call) listen() {
 			continue
 		}
 		window = append(window, pcm...)
+		if len(window)%960 == 0 && !c.melodyStart.IsZero() {
+			s := noteShot{at: time.Now(), note: dominantNote(window[len(window)-960:])}
+			c.mu.Lock()
+			c.notes = append(c.notes, s)
+			c.mu.Unlock()
+		}
 		if len(window) == 4800 {
 			r := audio.ToneRatio(window, 1, 48000, 1000)
 			c.mu.Lock()

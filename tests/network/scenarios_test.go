@@ -19,7 +19,10 @@ type figures struct {
 	g2g95       float64 // glass-to-glass p95, ms
 	wait        float64 // longest time without a new frame, s
 	kbps        float64 // A's send rate, kbit/s
-	tone        float64 // share of 100 ms audio windows holding the tone
+	// audio: the share of 100 ms windows holding the tone or, in a
+	// melody call (the benchmark's), of 20 ms windows holding the right
+	// note (notes_test.go)
+	audio float64
 	recovery    float64 // s; what it measures depends on the scenario
 	fullRate    float64 // s to 90 % of the free link's rate (cap only)
 	freeKbps    float64 // A's send rate on the free link (cap only)
@@ -49,8 +52,11 @@ func (c *call) window(p *probe, m0, m1 mark) figures {
 		freezes:  float64(m1.breaks-m0.breaks) / m1.at.Sub(m0.at).Minutes(),
 		wait:     longestWait(shots, m0.at, m1.at).Seconds(),
 		kbps:     kbps(bytes, m0.at, m1.at),
-		tone:     c.toneShare(m0.audio, m1.audio),
+		audio:    c.toneShare(m0.audio, m1.audio),
 		recovery: math.NaN(), fullRate: math.NaN(), freeKbps: math.NaN(),
+	}
+	if !c.melodyStart.IsZero() {
+		f.audio = c.notesRight(m0.at, m1.at)
 	}
 	f.g2g50, f.g2g95 = g2g(shots, m0.at, m1.at)
 	read, all := 0, 0
