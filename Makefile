@@ -117,7 +117,7 @@ test-network: cgo-include
 # downlink estimate turned off; NETBENCH_SCENARIOS (loss, heavyloss, cap,
 # downcap, outage; comma-separated, empty for all) picks links;
 # NETBENCH_RUNS runs, a markdown table of medians (docs/benchmarks.md).
-# About 18 minutes a run, hence the time limit of 30 minutes a run.
+# About 20 minutes a run, hence the time limit of 30 minutes a run.
 .PHONY: netbench
 netbench: cgo-include
 	PARLEY_NETBENCH=1 PARLEY_NETBENCH_RUNS=$(NETBENCH_RUNS) PARLEY_NETBENCH_SCENARIOS=$(NETBENCH_SCENARIOS) \
