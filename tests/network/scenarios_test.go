@@ -13,16 +13,16 @@ import (
 // NaN means the figure does not apply (printed "—"); +Inf that it was not
 // reached within the scenario's limit.
 type figures struct {
-	fps         float64 // frames rendered per second
-	freezes     float64 // VIDEO_BREAK_OCCUR events per minute
-	g2g50       float64 // glass-to-glass p50, ms
-	g2g95       float64 // glass-to-glass p95, ms
-	wait        float64 // longest time without a new frame, s
-	kbps        float64 // A's send rate, kbit/s
+	fps     float64 // frames rendered per second
+	freezes float64 // VIDEO_BREAK_OCCUR events per minute
+	g2g50   float64 // glass-to-glass p50, ms
+	g2g95   float64 // glass-to-glass p95, ms
+	wait    float64 // longest time without a new frame, s
+	kbps    float64 // A's send rate, kbit/s
 	// audio: the share of 100 ms windows holding the tone or, in a
 	// melody call (the benchmark's), of 20 ms windows holding the right
 	// note (notes_test.go)
-	audio float64
+	audio       float64
 	recovery    float64 // s; what it measures depends on the scenario
 	fullRate    float64 // s to 90 % of the free link's rate (cap only)
 	freeKbps    float64 // A's send rate on the free link (cap only)
