@@ -250,3 +250,62 @@ func TestMediaGone(t *testing.T) {
 		t.Fatalf("publish again after the media ended: %v", err)
 	}
 }
+
+// TestREDToPlayersWithAndWithout: a publisher sends its audio as RED; a
+// player that negotiated RED gets each packet whole (the packet before it
+// inside), one that did not — a browser without RED — gets the primary
+// Opus alone, byte for byte.
+func TestREDToPlayersWithAndWithout(t *testing.T) {
+	s := startServer(t)
+	redAPI, err := testkit.NewAPIWith(true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opusAPI, err := testkit.NewAPI()
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := authed(t, s, 1), authed(t, s, 1)
+	login(t, a, "red", "alice", false)
+	login(t, b, "red", "bob", false)
+	pub, offer, err := testkit.NewREDPublisher(redAPI)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pub.Close()
+	var ans protocol.SDPAnswer
+	if err := a.Call(protocol.TypePublish, protocol.Publish{RoomID: "red", StreamID: "alice-main", SDP: offer}, &ans); err != nil {
+		t.Fatal(err)
+	}
+	if err := pub.Accept(ans.SDP); err != nil {
+		t.Fatal(err)
+	}
+	pub.Start()
+	event[protocol.StreamUpdate](t, b, protocol.TypeStreamUpdate)
+	for _, c := range []struct {
+		name string
+		api  *webrtc.API
+		red  bool
+	}{{"player with RED", redAPI, true}, {"player without RED", opusAPI, false}} {
+		sub, offer, err := testkit.NewSubscriber(c.api)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer sub.Close()
+		if err := b.Call(protocol.TypePlay, protocol.Play{StreamID: "alice-main", SDP: offer}, &ans); err != nil {
+			t.Fatal(err)
+		}
+		if err := sub.Accept(ans.SDP); err != nil {
+			t.Fatal(err)
+		}
+		if err := sub.WaitKinds("va", testkit.Timeout); err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if n := sub.Bad.Load(); n != 0 {
+			t.Errorf("%s: %d packets arrived altered", c.name, n)
+		}
+		if got := sub.RED.Load() > 0; got != c.red {
+			t.Errorf("%s: got RED packets %v, want %v", c.name, got, c.red)
+		}
+	}
+}

@@ -20,6 +20,7 @@ import (
 	"github.com/pion/rtp"
 	"github.com/pion/webrtc/v4"
 
+	"github.com/parley-rtc/parley/engine/codec/red"
 	"github.com/parley-rtc/parley/internal/gather"
 )
 
@@ -30,9 +31,17 @@ var H264 = webrtc.RTPCodecCapability{
 	RTCPFeedback: []webrtc.RTCPFeedback{{Type: "nack"}, {Type: "nack", Parameter: "pli"}, {Type: "ccm", Parameter: "fir"}},
 }
 
+// RED is redundant audio over Opus (RFC 2198) as Parley peers register it
+// (payload type 63).
+var RED = webrtc.RTPCodecCapability{MimeType: "audio/red", ClockRate: 48000, Channels: 2, SDPFmtpLine: "111/111"}
+
 // NewAPI returns a client-side pion API with the codecs Parley uses, bound to
-// loopback only so tests connect fast and never touch the LAN.
-func NewAPI() (*webrtc.API, error) {
+// loopback only so tests connect fast and never touch the LAN. Its audio is
+// Opus alone, as a browser's without RED.
+func NewAPI() (*webrtc.API, error) { return NewAPIWith(false) }
+
+// NewAPIWith is NewAPI, with RED beside Opus when red is true.
+func NewAPIWith(red bool) (*webrtc.API, error) {
 	m := &webrtc.MediaEngine{}
 	if err := m.RegisterCodec(webrtc.RTPCodecParameters{RTPCodecCapability: webrtc.RTPCodecCapability{
 		MimeType: webrtc.MimeTypeVP8, ClockRate: 90000,
@@ -47,6 +56,11 @@ func NewAPI() (*webrtc.API, error) {
 		MimeType: webrtc.MimeTypeOpus, ClockRate: 48000, Channels: 2, SDPFmtpLine: "minptime=10;useinbandfec=1",
 	}, PayloadType: 111}, webrtc.RTPCodecTypeAudio); err != nil {
 		return nil, err
+	}
+	if red {
+		if err := m.RegisterCodec(webrtc.RTPCodecParameters{RTPCodecCapability: RED, PayloadType: 63}, webrtc.RTPCodecTypeAudio); err != nil {
+			return nil, err
+		}
 	}
 	reg := &interceptor.Registry{}
 	if err := webrtc.RegisterDefaultInterceptors(m, reg); err != nil {
@@ -91,6 +105,7 @@ type Publisher struct {
 	Video, Audio *webrtc.TrackLocalStaticRTP
 	PLIs         atomic.Int64 // keyframe requests that reached the publisher
 
+	red  bool // audio as RED (NewREDPublisher)
 	stop chan struct{}
 	wg   sync.WaitGroup
 	once sync.Once
@@ -101,14 +116,25 @@ func NewPublisher(api *webrtc.API) (*Publisher, string, error) {
 	return NewPublisherWith(api, webrtc.MimeTypeVP8)
 }
 
+// NewREDPublisher builds a VP8 publisher whose audio is RED (api must be
+// NewAPIWith(true)): each packet carries Payload('a', n-1) as a redundant
+// block before its primary Payload('a', n).
+func NewREDPublisher(api *webrtc.API) (*Publisher, string, error) {
+	return newPublisher(api, webrtc.MimeTypeVP8, RED)
+}
+
 // NewPublisherWith builds a publisher whose offer lists only the video
 // codec mime (webrtc.MimeTypeVP8 or webrtc.MimeTypeH264), as the engine's do.
 func NewPublisherWith(api *webrtc.API, mime string) (*Publisher, string, error) {
+	return newPublisher(api, mime, webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeOpus})
+}
+
+func newPublisher(api *webrtc.API, mime string, audio webrtc.RTPCodecCapability) (*Publisher, string, error) {
 	pc, err := api.NewPeerConnection(webrtc.Configuration{})
 	if err != nil {
 		return nil, "", err
 	}
-	p := &Publisher{PC: pc, stop: make(chan struct{})}
+	p := &Publisher{PC: pc, stop: make(chan struct{}), red: audio.MimeType == RED.MimeType}
 	fail := func(err error) (*Publisher, string, error) { p.Close(); return nil, "", err }
 	// The preference keeps only the feedback it names: all of it.
 	fb := append(slices.Clone(H264.RTCPFeedback), webrtc.RTCPFeedback{Type: webrtc.TypeRTCPFBTransportCC})
@@ -121,7 +147,7 @@ func NewPublisherWith(api *webrtc.API, mime string) (*Publisher, string, error) 
 	if p.Video, err = webrtc.NewTrackLocalStaticRTP(vc.RTPCodecCapability, "video", "test"); err != nil {
 		return fail(err)
 	}
-	if p.Audio, err = webrtc.NewTrackLocalStaticRTP(webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeOpus}, "audio", "test"); err != nil {
+	if p.Audio, err = webrtc.NewTrackLocalStaticRTP(audio, "audio", "test"); err != nil {
 		return fail(err)
 	}
 	for _, t := range []*webrtc.TrackLocalStaticRTP{p.Video, p.Audio} {
@@ -179,8 +205,12 @@ func (p *Publisher) Start() {
 			}
 			_ = p.Video.WriteRTP(&rtp.Packet{Header: rtp.Header{Version: 2, SequenceNumber: uint16(n),
 				Timestamp: n * 3000, Marker: true}, Payload: Payload('v', n)})
+			payload := Payload('a', n)
+			if p.red {
+				payload, _ = red.Append(nil, 111, payload, red.Block{PT: 111, Offset: 480, Data: Payload('a', n-1)})
+			}
 			_ = p.Audio.WriteRTP(&rtp.Packet{Header: rtp.Header{Version: 2, SequenceNumber: uint16(n),
-				Timestamp: n * 480}, Payload: Payload('a', n)})
+				Timestamp: n * 480}, Payload: payload})
 		}
 	}()
 }
@@ -203,6 +233,9 @@ type Subscriber struct {
 	Got chan []byte
 	// Bad counts packets whose payload differed from what Payload makes.
 	Bad atomic.Int64
+	// RED counts audio packets that came as RED: the primary is what
+	// Payload makes, the block before it the packet before's.
+	RED atomic.Int64
 
 	mu         sync.Mutex
 	videoSSRC  webrtc.SSRC
@@ -237,10 +270,20 @@ func NewSubscriber(api *webrtc.API) (*Subscriber, string, error) {
 		}
 		s.mu.Unlock()
 		defer s.wg.Done()
+		var blocks []red.Block
 		for {
 			pkt, _, err := t.ReadRTP()
 			if err != nil {
 				return
+			}
+			if pkt.PayloadType == 63 { // RED, as NewAPIWith(true) registers it
+				if blocks, err = red.Parse(pkt.Payload, blocks[:0]); err != nil || len(blocks) != 2 ||
+					len(blocks[1].Data) < 5 || string(blocks[0].Data) != string(Payload('a', binary.BigEndian.Uint32(blocks[1].Data[1:])-1)) {
+					s.Bad.Add(1)
+					continue
+				}
+				s.RED.Add(1)
+				pkt.Payload = blocks[1].Data
 			}
 			if len(pkt.Payload) < 5 || string(Payload(pkt.Payload[0], binary.BigEndian.Uint32(pkt.Payload[1:]))) != string(pkt.Payload) {
 				s.Bad.Add(1)
