@@ -90,7 +90,7 @@ func (c *call) notesRight(from, to time.Time) float64 {
 		}
 	}
 	c.mu.Unlock()
-	right := 0
+	total, right := len(shots), 0
 	for len(shots) > 0 {
 		n := 0
 		for n < len(shots) && shots[n].at.Sub(shots[0].at) < time.Second {
@@ -110,14 +110,6 @@ func (c *call) notesRight(from, to time.Time) float64 {
 		right += best
 		shots = shots[n:]
 	}
-	total := 0
-	c.mu.Lock()
-	for _, s := range c.notes {
-		if !s.at.Before(from) && s.at.Before(to) {
-			total++
-		}
-	}
-	c.mu.Unlock()
 	if total == 0 {
 		return 0
 	}
